@@ -1,0 +1,38 @@
+GO ?= go
+
+.PHONY: test check vet fmt fuzz bench build generate
+
+# The test command CI runs: formatting, vet, the whole test suite with the
+# race detector, and a short run of every fuzz target.
+test: check
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=5s
+
+check: fmt vet
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+build:
+	$(GO) build -o bin/warden ./cmd/warden
+
+generate:
+	$(GO) generate ./...
+
+FUZZTIME ?= 10s
+# Each fuzz target runs alone (go test allows one -fuzz pattern per package).
+fuzz:
+	@set -e; for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		dir=$$(dirname $$spec); \
+		for fn in $$(grep -h '^func Fuzz' $$spec | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz $$dir $$fn"; \
+			$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) $$dir; \
+		done; \
+	done
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./... | tee bench.txt

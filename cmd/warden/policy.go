@@ -1,0 +1,8 @@
+package main
+
+import "github.com/spf13/cobra"
+
+func (m *Main) policyCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "policy", Short: "Validate, evaluate and test IAM policies offline"}
+	return cmd
+}
