@@ -13,6 +13,10 @@ type pattern struct {
 	literal    string
 	isLiteral  bool
 	matchesAll bool // the pattern is a lone *
+	// prefixOnly is set when every unit is literal text or a variable, save
+	// perhaps a final *: the common shape of ARNs and actions
+	// (arn:aws:s3:::bucket/${aws:username}/*), matched without backtracking.
+	prefixOnly bool
 }
 
 func compilePattern(s string, wildcards, vars bool) pattern {
@@ -25,6 +29,12 @@ func newPattern(units []unit) pattern {
 	for _, u := range units {
 		if u.kind == unitVariable {
 			p.hasVars = true
+		}
+	}
+	p.prefixOnly = true
+	for i, u := range units {
+		if u.kind == unitQuestion || (u.kind == unitStar && i != len(units)-1) {
+			p.prefixOnly = false
 		}
 	}
 	switch {
@@ -60,6 +70,9 @@ func (p *pattern) match(s string, fold bool, vars variables) bool {
 		}
 		return p.literal == s
 	}
+	if p.prefixOnly {
+		return p.matchPrefix(s, fold, vars)
+	}
 	var inline [maxInlineUnits]string
 	texts := inline[:0]
 	if len(p.units) > maxInlineUnits {
@@ -79,6 +92,36 @@ func (p *pattern) match(s string, fold bool, vars variables) bool {
 		texts = append(texts, t)
 	}
 	return globUnits(p.units, texts, s, fold)
+}
+
+// matchPrefix matches a pattern of literal runs and variables, optionally
+// ending in *, by consuming s run by run.
+func (p *pattern) matchPrefix(s string, fold bool, vars variables) bool {
+	for _, u := range p.units {
+		t := u.text
+		switch u.kind {
+		case unitStar:
+			return true
+		case unitVariable:
+			v, ok := resolveVariable(u, vars)
+			if !ok {
+				return false
+			}
+			t = v
+		}
+		if len(s) < len(t) {
+			return false
+		}
+		if fold {
+			if !equalFoldASCII(s[:len(t)], t) {
+				return false
+			}
+		} else if s[:len(t)] != t {
+			return false
+		}
+		s = s[len(t):]
+	}
+	return s == ""
 }
 
 func resolveVariable(u unit, vars variables) (string, bool) {
