@@ -48,7 +48,7 @@ func benchPrincipalLayers(tb testing.TB, statements int) *Layers {
 	return &Layers{
 		Identity: MustCompile(docs...),
 		Boundary: MustCompile(Document{Name: "boundary", Policy: MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["health-agent:*","iam:Get*","s3:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`)}),
-		SCPs: []*Set{MustCompile(Document{Name: "FullAWSAccess", Policy: MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"health-agent:DeleteDomain","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/role":"admin"}}}]}`)})},
+		SCPs:     []*Set{MustCompile(Document{Name: "FullAWSAccess", Policy: MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"health-agent:DeleteDomain","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/role":"admin"}}}]}`)})},
 	}
 }
 
