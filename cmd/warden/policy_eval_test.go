@@ -130,3 +130,15 @@ func TestPolicyTest(t *testing.T) {
 		t.Errorf("exit %d, output %q", code, stdout)
 	}
 }
+
+// TestExamples keeps the examples the README shows working.
+func TestExamples(t *testing.T) {
+	stdout, stderr, code := runMain(t, "", "policy", "test", "../../examples/policy-tests.jsonl")
+	if code != 0 || stdout != "3 passed, 0 failed\n" {
+		t.Errorf("examples/policy-tests.jsonl: exit %d\n%s%s", code, stdout, stderr)
+	}
+	stdout, _, code = runMain(t, "", "policy", "eval", "--input", "../../examples/readonly-with-deny.json", "--output", "text")
+	if code != 0 || !strings.HasPrefix(stdout, "ExplicitDeny (with an explicit deny in an identity-based policy)") {
+		t.Errorf("examples/readonly-with-deny.json: exit %d\n%s", code, stdout)
+	}
+}
