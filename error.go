@@ -29,13 +29,16 @@ const (
 	EServiceFailure            = "ServiceFailure"
 
 	// Common to every AWS service.
-	EValidationError            = "ValidationError"
-	EAccessDenied               = "AccessDenied"
-	EInvalidAction              = "InvalidAction"
-	EMissingAction              = "MissingAction"
-	EMissingParameter           = "MissingParameter"
-	EInvalidParameterValue      = "InvalidParameterValue"
-	EInternalFailure            = "InternalFailure"
+	EValidationError       = "ValidationError"
+	EAccessDenied          = "AccessDenied"
+	EInvalidAction         = "InvalidAction"
+	EMissingAction         = "MissingAction"
+	EMissingParameter      = "MissingParameter"
+	EInvalidParameterValue = "InvalidParameterValue"
+	EInternalFailure       = "InternalFailure"
+	// ENotImplemented answers operations of a modelled API that Warden
+	// does not serve (yet); it is never an authorization outcome.
+	ENotImplemented             = "NotImplemented"
 	EIncompleteSignature        = "IncompleteSignature"
 	EInvalidClientTokenID       = "InvalidClientTokenId"
 	ESignatureDoesNotMatch      = "SignatureDoesNotMatch"

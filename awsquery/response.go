@@ -74,6 +74,9 @@ func (s *Service) WriteError(w http.ResponseWriter, requestID string, err error)
 
 var errNoCode = errors.New("awsquery: error without an AWS code")
 
+// Status returns the HTTP status WriteError gives an error code.
+func (s *Service) Status(code string) int { return s.errorStatus(code) }
+
 func (s *Service) errorStatus(code string) int {
 	if status, ok := s.ErrorStatus[code]; ok {
 		return status
@@ -111,6 +114,7 @@ var commonErrorStatus = map[string]int{
 	warden.ESignatureDoesNotMatch:      http.StatusForbidden,
 	warden.EValidationError:            http.StatusBadRequest,
 	warden.EServiceFailure:             http.StatusInternalServerError,
+	warden.ENotImplemented:             http.StatusNotImplemented,
 	// IAM and STS answer an expired session token with 403, as they do
 	// every other credential they reject.
 	warden.EExpiredToken:          http.StatusForbidden,

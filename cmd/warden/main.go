@@ -33,6 +33,10 @@ type Main struct {
 	// Getenv reads configuration from the environment (WARDEN_*); tests
 	// replace it to stay hermetic.
 	Getenv func(string) string
+
+	// onServe, when set, is told where `warden serve` listens once it
+	// accepts requests; end-to-end tests use it.
+	onServe func(endpoint, admin string)
 }
 
 // NewMain returns a Main wired to the process's standard streams.
@@ -60,6 +64,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(m.policyCommand())
 	root.AddCommand(m.catalogCommand())
+	root.AddCommand(m.serveCommand())
 	return root
 }
 

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/httpapi"
+	"github.com/warden-iam/warden/iamapi"
+	"github.com/warden-iam/warden/managed"
+	"github.com/warden-iam/warden/sqlstore"
+)
+
+// serveConfig is what `warden serve` runs with.
+type serveConfig struct {
+	dataDir     string
+	listen      string
+	adminListen string
+	accountID   string
+	region      string
+	logFormat   string
+}
+
+func (m *Main) serveCommand() *cobra.Command {
+	var cfg serveConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve IAM over the AWS Query protocol, with SigV4 and policy enforcement",
+		Long: `Starts Warden on its embedded SQLite store in the data directory. The first
+start creates an account and its root user's access key and writes DIR/credentials
+and DIR/config for the aws CLI and SDKs. Every flag can also be set with a WARDEN_*
+environment variable (--admin-listen: WARDEN_ADMIN_LISTEN).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := m.envFlags(cmd); err != nil {
+				return err
+			}
+			return m.serve(cmd.Context(), cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.dataDir, "data", defaultDataDir, "data directory")
+	f.StringVar(&cfg.listen, "listen", defaultListen, "address of the AWS endpoint")
+	f.StringVar(&cfg.adminListen, "admin-listen", defaultAdminListen, "address of /healthz, /readyz and /metrics (empty: none)")
+	f.StringVar(&cfg.accountID, "account-id", "", "12-digit account id to create on first start (default: generated)")
+	f.StringVar(&cfg.region, "region", defaultRegion, "region Warden reports as its own")
+	f.StringVar(&cfg.logFormat, "log-format", "text", "access log format: text or json")
+	return cmd
+}
+
+func (m *Main) logger(format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(m.Stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(m.Stderr, nil)), nil
+	}
+	return nil, usagef("--log-format must be text or json, not %q", format)
+}
+
+func openStore(ctx context.Context, dir string, logger *slog.Logger) (*sqlstore.Store, error) {
+	return sqlstore.Open(ctx, dir, sqlstore.Options{AWSManagedPolicies: managed.Default(), Logger: logger})
+}
+
+func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
+	logger, err := m.logger(cfg.logFormat)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	endpoint := "http://" + ln.Addr().String()
+
+	store, err := openStore(ctx, cfg.dataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	ep, err := store.Endpoint(ctx)
+	switch {
+	case warden.ErrorCode(err) == warden.ENoSuchEntity:
+		boot, err := store.Bootstrap(ctx, warden.BootstrapInput{AccountID: cfg.accountID, Region: cfg.region, URL: endpoint})
+		if err != nil {
+			return err
+		}
+		ep = boot.Endpoint
+		if _, _, err := writeClientFiles(cfg.dataDir, boot.RootAccessKey.ID, boot.RootAccessKey.SecretAccessKey, ep.Region, endpoint); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "First start: created account %s and an access key for its root user.\n", ep.AccountID)
+	case err != nil:
+		return err
+	case cfg.accountID != "" && cfg.accountID != ep.AccountID:
+		return usagef("the data directory already holds account %s; --account-id %s applies only on first start", ep.AccountID, cfg.accountID)
+	}
+	if ep.URL != endpoint {
+		// Keep the installation record and the client config pointing at
+		// where Warden listens now.
+		if ep, err = store.UpdateEndpoint(ctx, endpoint, ep.Region); err != nil {
+			return err
+		}
+		if err := updateConfigEndpoint(cfg.dataDir, ep.Region, endpoint); err != nil {
+			return err
+		}
+	}
+
+	metrics := httpapi.NewMetrics()
+	az := authz.New(store)
+	srv := httpapi.NewServer(httpapi.Config{
+		Source:  store,
+		Keys:    store,
+		APIs:    []httpapi.QueryAPI{iamapi.New(store, az)},
+		Logger:  logger,
+		Metrics: metrics,
+	})
+	defer srv.Close(context.Background())
+
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	servers := []*http.Server{httpSrv}
+	errc := make(chan error, 2)
+	go func() { errc <- httpSrv.Serve(ln) }()
+
+	adminAddr := ""
+	if cfg.adminListen != "" {
+		aln, err := net.Listen("tcp", cfg.adminListen)
+		if err != nil {
+			return err
+		}
+		adminAddr = "http://" + aln.Addr().String()
+		adminSrv := &http.Server{Handler: httpapi.AdminHandler(metrics, func(ctx context.Context) error {
+			_, err := store.Endpoint(ctx) // a read through the store's database
+			return err
+		}), ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, adminSrv)
+		go func() { errc <- adminSrv.Serve(aln) }()
+	}
+
+	credPath, _ := filepath.Abs(filepath.Join(cfg.dataDir, "credentials"))
+	confPath, _ := filepath.Abs(filepath.Join(cfg.dataDir, "config"))
+	fmt.Fprintf(m.Stdout, "Warden is serving IAM at %s (account %s, region %s).\n", endpoint, ep.AccountID, ep.Region)
+	if adminAddr != "" {
+		fmt.Fprintf(m.Stdout, "Health and metrics: %s/healthz %s/readyz %s/metrics\n", adminAddr, adminAddr, adminAddr)
+	}
+	fmt.Fprintf(m.Stdout, "Use it with the root user's credentials:\n  %s\n", usageLine(credPath, confPath, endpoint))
+	if m.onServe != nil {
+		m.onServe(endpoint, adminAddr)
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			logger.Warn("shutdown", "error", err)
+		}
+	}
+	fmt.Fprintln(m.Stdout, "Warden stopped.")
+	return nil
+}
+
+// updateConfigEndpoint rewrites DIR/config when Warden listens somewhere new,
+// keeping the root profile usable; it leaves a config the operator removed
+// alone.
+func updateConfigEndpoint(dir, region, endpoint string) error {
+	path := filepath.Join(dir, "config")
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	conf := fmt.Sprintf("[profile root]\nregion = %s\nendpoint_url = %s\ndisable_host_prefix_injection = true\n", region, endpoint)
+	return writeFileAtomic(path, []byte(conf), 0o600)
+}

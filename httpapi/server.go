@@ -1,0 +1,192 @@
+// Package httpapi is Warden's HTTP front: it authenticates every request
+// with SigV4, dispatches it to the API it addresses (the Query protocol for
+// IAM), writes responses and errors in that protocol, and records an access
+// log and Prometheus metrics. A second handler serves the admin endpoints
+// (/healthz, /readyz, /metrics) on their own listener.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/awsquery"
+	"github.com/warden-iam/warden/sigv4"
+)
+
+// QueryAPI is an API served over the AWS Query protocol (IAM, STS).
+type QueryAPI interface {
+	Service() *awsquery.Service
+	// Handle runs one decoded operation for an authenticated caller.
+	Handle(ctx context.Context, c *authz.Caller, op *awsquery.Operation, in awsquery.Input) (awsquery.Output, error)
+}
+
+// Server is the AWS-facing HTTP handler.
+type Server struct {
+	verifier *sigv4.Verifier
+	query    map[string]QueryAPI // by API version
+	fallback QueryAPI            // answers requests that name no known version
+	logger   *slog.Logger
+	metrics  *Metrics
+	lastUsed *lastUsedRecorder
+	maxBody  int64
+	now      func() time.Time
+}
+
+// Config configures a Server.
+type Config struct {
+	Source  warden.AuthorizationSource
+	Keys    warden.AccessKeyService // records access key use; may be nil
+	APIs    []QueryAPI              // the first one also answers malformed requests
+	Logger  *slog.Logger
+	Metrics *Metrics
+	// MaxBodyBytes caps request bodies; zero means 10 MiB.
+	MaxBodyBytes int64
+	Now          func() time.Time
+}
+
+// NewServer returns a Server.
+func NewServer(cfg Config) *Server {
+	s := &Server{
+		query:   map[string]QueryAPI{},
+		logger:  cfg.Logger,
+		metrics: cfg.Metrics,
+		maxBody: cfg.MaxBodyBytes,
+		now:     cfg.Now,
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
+	if s.maxBody == 0 {
+		s.maxBody = 10 << 20
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	services := map[string]bool{}
+	for i, api := range cfg.APIs {
+		svc := api.Service()
+		s.query[svc.Version] = api
+		services[svc.SigningName] = true
+		if i == 0 {
+			s.fallback = api
+		}
+	}
+	if cfg.Keys != nil {
+		s.lastUsed = newLastUsedRecorder(cfg.Keys, s.logger)
+	}
+	s.verifier = &sigv4.Verifier{Credentials: credentialStore{cfg.Source}, Services: services, Now: s.now}
+	return s
+}
+
+// Close flushes pending access-key usage records.
+func (s *Server) Close(ctx context.Context) {
+	if s.lastUsed != nil {
+		s.lastUsed.close(ctx)
+	}
+}
+
+// ServeHTTP routes every request: the Query protocol lives at "/", for POST
+// (form body) and GET (query string).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	rec := &requestRecord{id: newRequestID(), start: start}
+	w.Header().Set("x-amzn-RequestId", rec.id)
+	defer func() {
+		if v := recover(); v != nil {
+			rec.err = fmt.Errorf("panic: %v", v)
+			rec.code = warden.EInternalFailure
+			if rec.service != nil {
+				rec.service.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
+			} else {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}
+		s.finish(r, rec)
+	}()
+	if r.URL.Path != "/" || (r.Method != http.MethodPost && r.Method != http.MethodGet) {
+		rec.code = "UnknownOperation"
+		rec.status = http.StatusNotFound
+		http.Error(w, "Warden serves the AWS Query protocol at /.", http.StatusNotFound)
+		return
+	}
+	s.serveQuery(w, r, rec)
+}
+
+// requestRecord collects what the access log and metrics say of a request.
+type requestRecord struct {
+	id        string
+	start     time.Time
+	service   *awsquery.Service
+	action    string
+	principal string
+	keyID     string
+	status    int
+	code      string // AWS error code; empty on success
+	err       error
+}
+
+func (s *Server) finish(r *http.Request, rec *requestRecord) {
+	elapsed := s.now().Sub(rec.start)
+	service := "unknown"
+	if rec.service != nil {
+		service = rec.service.ARNNamespace
+	}
+	action := rec.action
+	if action == "" {
+		action = "unknown"
+	}
+	s.metrics.observe(service, action, rec.code, elapsed)
+	attrs := []slog.Attr{
+		slog.String("request_id", rec.id),
+		slog.String("method", r.Method),
+		slog.String("service", service),
+		slog.String("action", action),
+		slog.Int("status", rec.status),
+		slog.Duration("duration", elapsed),
+		slog.String("source_ip", sourceIP(r)),
+	}
+	if rec.principal != "" {
+		attrs = append(attrs, slog.String("principal", rec.principal), slog.String("access_key", rec.keyID))
+	}
+	level := slog.LevelInfo
+	if rec.code != "" {
+		attrs = append(attrs, slog.String("code", rec.code))
+		if rec.err != nil {
+			attrs = append(attrs, slog.String("error", rec.err.Error()))
+		}
+		if d, ok := errorsAsDenied(rec.err); ok {
+			attrs = append(attrs, slog.Any("explanation", d.Explanation))
+		}
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+	}
+	s.logger.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// newRequestID returns a random UUID, the form AWS request ids take.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
