@@ -1,0 +1,86 @@
+package warden
+
+import "context"
+
+// PrincipalKind is the kind of a long-term principal a store knows.
+type PrincipalKind string
+
+const (
+	PrincipalRoot PrincipalKind = "Root" // an account's root user
+	PrincipalUser PrincipalKind = "User"
+	PrincipalRole PrincipalKind = "Role"
+)
+
+// Principal is the identity behind a credential or a policy lookup.
+type Principal struct {
+	Kind      PrincipalKind
+	AccountID string
+	ARN       string
+	// ID is the unique ID policies see as aws:userid: AIDA… for users,
+	// AROA… for roles, the account ID for the root user.
+	ID   string
+	Name string // user or role name; empty for the root user
+	Path string // empty for the root user
+}
+
+// IdentityPolicy is one identity-based policy document that applies to a
+// principal, with where it came from so that a decision can say why.
+type IdentityPolicy struct {
+	// Name is the inline policy's name or the managed policy's name.
+	Name string
+	// ARN and VersionID identify a managed policy and its default
+	// version; both are empty for inline policies.
+	ARN       string
+	VersionID string
+	// AttachedTo is the ARN of the user, group or role holding the policy.
+	AttachedTo string
+	Document   string
+}
+
+// Inline reports whether the policy is an inline policy.
+func (p *IdentityPolicy) Inline() bool { return p.ARN == "" }
+
+// PrincipalPolicies is everything an authorizer needs about a principal.
+// Values returned by a store may be shared between callers and must not be
+// modified.
+type PrincipalPolicies struct {
+	Principal Principal
+	Tags      []Tag
+	// GroupARNs lists the groups of a user, ordered by name.
+	GroupARNs []string
+	// Policies are the identity-based policies: a user's own inline then
+	// attached policies, then each group's (groups ordered by name); a
+	// role's inline then attached policies. Empty for the root user, which
+	// is allowed by default instead.
+	Policies []IdentityPolicy
+	// PermissionsBoundary is the boundary's default version, nil when the
+	// principal has none.
+	PermissionsBoundary *IdentityPolicy
+	// AssumeRolePolicyDocument and MaxSessionDuration are set for roles
+	// only.
+	AssumeRolePolicyDocument string
+	MaxSessionDuration       int
+}
+
+// AuthorizationSource answers the lookups every request makes: which
+// principal signed it and which policies apply. Implementations cache both
+// and drop cached data on every write that could change an answer, so
+// that once a write returns no later lookup sees the state before it.
+type AuthorizationSource interface {
+	// AccessKey returns the access key with the given ID, with its
+	// decrypted secret, and the principal that owns it. Inactive keys are
+	// returned too: the caller rejects them.
+	//
+	// Returns NoSuchEntity ("The Access Key with id ID cannot be found.").
+	AccessKey(ctx context.Context, keyID string) (*AccessKey, *Principal, error)
+
+	// PrincipalPolicies returns the policies that apply to the user, role
+	// or root user with the given ARN. AWS managed policies are resolved
+	// through the store's AWSManagedPolicySource.
+	//
+	// Returns NoSuchEntity for an ARN that names no user, role or root user
+	// of a known account, and ServiceFailure when an attached AWS managed
+	// policy is missing from the catalogue: deciding without it could allow
+	// what it denies.
+	PrincipalPolicies(ctx context.Context, principalARN string) (*PrincipalPolicies, error)
+}

@@ -1,0 +1,21 @@
+package warden
+
+// Store is everything Warden keeps: the IAM entities of every account and
+// the installation record. sqlstore implements it on SQLite (and, later,
+// PostgreSQL); every implementation passes the same conformance suite.
+type Store interface {
+	AccountService
+	UserService
+	GroupService
+	RoleService
+	PolicyService
+	IdentityPolicyService
+	AccessKeyService
+	LoginProfileService
+	MFADeviceService
+	AuthorizationSource
+
+	// Close releases the store's resources. Writes acknowledged before Close
+	// are durable whether or not it is called.
+	Close() error
+}
