@@ -50,7 +50,8 @@ func (k Kind) SizeLimit() int {
 	return 6144
 }
 
-func (k Kind) sizeCode() string {
+// SizeCode is the finding code of a policy over the size limit.
+func (k Kind) SizeCode() string {
 	switch k {
 	case KindTrust:
 		return "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA"
@@ -76,7 +77,7 @@ func (pol *Policy) Check(k Kind) []Diagnostic {
 		ds = append(ds, Diagnostic{Code: code, Message: fmt.Sprintf(format, args...), Path: path, Pos: pos})
 	}
 	if pol.Size > k.SizeLimit() {
-		add(k.sizeCode(), "", Position{Offset: 0, Line: 1, Column: 1}, "the policy has %d characters (whitespace not counted); a %s policy may have at most %d", pol.Size, k, k.SizeLimit())
+		add(k.SizeCode(), "", Position{Offset: 0, Line: 1, Column: 1}, "the policy has %d characters (whitespace not counted); the limit for %s policies is %d", pol.Size, k, k.SizeLimit())
 	}
 	if (k == KindSCP || k == KindRCP) && pol.Version != Version2012 {
 		add("INVALID_VERSION", "Version", pol.VersionPos, "%s policies must have \"Version\": \"2012-10-17\"", strings.ToUpper(k.String()))
