@@ -65,6 +65,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.AddCommand(m.policyCommand())
 	root.AddCommand(m.catalogCommand())
 	root.AddCommand(m.serveCommand())
+	root.AddCommand(m.adminCommand())
 	return root
 }
 
