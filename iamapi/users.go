@@ -25,30 +25,38 @@ func (a *API) registerUsers() {
 // resource it is authorized against, and its tags feed aws:ResourceTag.
 // A user that does not exist is authorized against the ARN it would have
 // at path /, so that a caller without permission learns nothing of which
-// users exist; the store then answers NoSuchEntity.
-func (a *API) userTarget(ctx context.Context, c *authz.Caller, name string) (arn string, tags []warden.Tag, err error) {
+// users exist; the operation then answers NoSuchEntity. user is nil then.
+func (a *API) userTarget(ctx context.Context, c *authz.Caller, name string) (arn string, user *warden.User, err error) {
 	u, err := a.store.User(ctx, account(c), name)
 	switch {
 	case err == nil:
-		return u.ARN, u.Tags, nil
+		return u.ARN, u, nil
 	case warden.ErrorCode(err) == warden.ENoSuchEntity:
 		return warden.IAMARN(account(c), "user", "/", name), nil, nil
 	}
 	return "", nil, err
 }
 
-// authorizeUser authorizes an action on an existing user.
-func (a *API) authorizeUser(ctx context.Context, c *authz.Caller, action, name string, call *authz.Call) error {
-	arn, tags, err := a.userTarget(ctx, c, name)
+// authorizeUser authorizes an action on an existing user and returns the
+// user, or nil when it does not exist.
+func (a *API) authorizeUser(ctx context.Context, c *authz.Caller, action, name string, call *authz.Call) (*warden.User, error) {
+	arn, u, err := a.userTarget(ctx, c, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if call == nil {
 		call = &authz.Call{}
 	}
 	call.Action, call.Resource = action, arn
-	resourceTagKeys(call, tags)
-	return a.authorize(ctx, c, call)
+	if u != nil {
+		resourceTagKeys(call, u.Tags)
+	}
+	return u, a.authorize(ctx, c, call)
+}
+
+// noSuchUser is IAM's answer for a user that does not exist.
+func noSuchUser(name string) error {
+	return warden.Errorf(warden.ENoSuchEntity, "The user with name %s cannot be found.", name)
 }
 
 func userOut(u *warden.User) s.User {
@@ -100,12 +108,18 @@ func (a *API) getUser(ctx context.Context, c *authz.Caller, in *s.GetUserInput) 
 			return nil, warden.Errorf(warden.EValidationError, "Must specify userName when calling with non-User credentials")
 		}
 		name = c.Principal.Name
-	} else if err := a.authorizeUser(ctx, c, "iam:GetUser", name, nil); err != nil {
-		return nil, err
+		u, err := a.store.User(ctx, account(c), name)
+		if err != nil {
+			return nil, err
+		}
+		return &s.GetUserOutput{User: userOut(u)}, nil
 	}
-	u, err := a.store.User(ctx, account(c), name)
+	u, err := a.authorizeUser(ctx, c, "iam:GetUser", name, nil)
 	if err != nil {
 		return nil, err
+	}
+	if u == nil {
+		return nil, noSuchUser(name)
 	}
 	out := userOut(u)
 	return &s.GetUserOutput{User: out}, nil
@@ -127,7 +141,7 @@ func (a *API) listUsers(ctx context.Context, c *authz.Caller, in *s.ListUsersInp
 }
 
 func (a *API) updateUser(ctx context.Context, c *authz.Caller, in *s.UpdateUserInput) error {
-	if err := a.authorizeUser(ctx, c, "iam:UpdateUser", in.UserName, nil); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:UpdateUser", in.UserName, nil); err != nil {
 		return err
 	}
 	_, err := a.store.UpdateUser(ctx, account(c), in.UserName, warden.UpdateUserInput{NewName: in.NewUserName, NewPath: in.NewPath})
@@ -135,7 +149,7 @@ func (a *API) updateUser(ctx context.Context, c *authz.Caller, in *s.UpdateUserI
 }
 
 func (a *API) deleteUser(ctx context.Context, c *authz.Caller, in *s.DeleteUserInput) error {
-	if err := a.authorizeUser(ctx, c, "iam:DeleteUser", in.UserName, nil); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:DeleteUser", in.UserName, nil); err != nil {
 		return err
 	}
 	return a.store.DeleteUser(ctx, account(c), in.UserName)
@@ -143,21 +157,21 @@ func (a *API) deleteUser(ctx context.Context, c *authz.Caller, in *s.DeleteUserI
 
 func (a *API) tagUser(ctx context.Context, c *authz.Caller, in *s.TagUserInput) error {
 	tags := tagsIn(in.Tags)
-	if err := a.authorizeUser(ctx, c, "iam:TagUser", in.UserName, &authz.Call{RequestTags: tags}); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:TagUser", in.UserName, &authz.Call{RequestTags: tags}); err != nil {
 		return err
 	}
 	return a.store.TagUser(ctx, account(c), in.UserName, tags)
 }
 
 func (a *API) untagUser(ctx context.Context, c *authz.Caller, in *s.UntagUserInput) error {
-	if err := a.authorizeUser(ctx, c, "iam:UntagUser", in.UserName, &authz.Call{TagKeys: in.TagKeys}); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:UntagUser", in.UserName, &authz.Call{TagKeys: in.TagKeys}); err != nil {
 		return err
 	}
 	return a.store.UntagUser(ctx, account(c), in.UserName, in.TagKeys)
 }
 
 func (a *API) listUserTags(ctx context.Context, c *authz.Caller, in *s.ListUserTagsInput) (*s.ListUserTagsOutput, error) {
-	if err := a.authorizeUser(ctx, c, "iam:ListUserTags", in.UserName, nil); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:ListUserTags", in.UserName, nil); err != nil {
 		return nil, err
 	}
 	page, err := a.store.ListUserTags(ctx, account(c), in.UserName, listOptions(nil, in.Marker, in.MaxItems))
@@ -173,14 +187,14 @@ func (a *API) listUserTags(ctx context.Context, c *authz.Caller, in *s.ListUserT
 
 func (a *API) putUserPermissionsBoundary(ctx context.Context, c *authz.Caller, in *s.PutUserPermissionsBoundaryInput) error {
 	call := &authz.Call{Keys: map[string]string{"iam:PermissionsBoundary": in.PermissionsBoundary}}
-	if err := a.authorizeUser(ctx, c, "iam:PutUserPermissionsBoundary", in.UserName, call); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:PutUserPermissionsBoundary", in.UserName, call); err != nil {
 		return err
 	}
 	return a.store.PutUserPermissionsBoundary(ctx, account(c), in.UserName, in.PermissionsBoundary)
 }
 
 func (a *API) deleteUserPermissionsBoundary(ctx context.Context, c *authz.Caller, in *s.DeleteUserPermissionsBoundaryInput) error {
-	if err := a.authorizeUser(ctx, c, "iam:DeleteUserPermissionsBoundary", in.UserName, nil); err != nil {
+	if _, err := a.authorizeUser(ctx, c, "iam:DeleteUserPermissionsBoundary", in.UserName, nil); err != nil {
 		return err
 	}
 	return a.store.DeleteUserPermissionsBoundary(ctx, account(c), in.UserName)

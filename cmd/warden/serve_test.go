@@ -31,7 +31,7 @@ type testServer struct {
 
 // startServer runs `warden serve` with a fresh data directory (or dir, when
 // given) on free loopback ports and stops it when the test ends.
-func startServer(t *testing.T, dir string, args ...string) *testServer {
+func startServer(t testing.TB, dir string, args ...string) *testServer {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -73,7 +73,7 @@ func startServer(t *testing.T, dir string, args ...string) *testServer {
 }
 
 // readCredentials reads the root profile Warden wrote.
-func readCredentials(t *testing.T, path string) aws.Credentials {
+func readCredentials(t testing.TB, path string) aws.Credentials {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
