@@ -324,8 +324,8 @@ func compileCondition(c *Condition, vars bool) (*condition, []Diagnostic) {
 				cv.pattern = compilePattern(v.Text, true, vars)
 			}
 		case FamilyNumeric:
-			n, err := strconv.ParseFloat(v.Text, 64)
-			if err != nil {
+			n, ok := parseNumber(v.Text)
+			if !ok {
 				cv.ok = false
 				bad(v, "%s needs a number; %q is not one", c.Operator.Name, v.Text)
 			}
@@ -395,12 +395,24 @@ var dateLayouts = []string{
 	"2006-01",
 }
 
+// parseNumber reads the integer or decimal numbers Numeric conditions
+// compare ("IAM JSON policy elements: Condition operators"). It refuses what
+// strconv.ParseFloat alone would also take: NaN, which compares equal to
+// every number here, infinities, and hexadecimal forms.
+func parseNumber(s string) (float64, bool) {
+	if s == "" || strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.eE", r) }) {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	return n, err == nil
+}
+
 // parseDate reads an ISO 8601 date or time, or epoch seconds.
 func parseDate(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "-:") {
+	if n, ok := parseNumber(s); ok && !strings.ContainsAny(s, "-:") {
 		sec := int64(n)
 		return time.Unix(sec, int64((n-float64(sec))*1e9)).UTC(), true
 	}

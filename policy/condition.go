@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/warden-iam/warden/arn"
@@ -93,7 +92,9 @@ func (c *condition) compare(rv string, pv *conditionValue, ctx *Context) bool {
 			if pv.pattern.hasVars {
 				return matchResolvedFold(&pv.pattern, rv, ctx)
 			}
-			return strings.EqualFold(pv.text, rv)
+			// The pattern's literal, not the raw text: ${*} ${?} ${$} stand
+			// for the characters themselves.
+			return strings.EqualFold(pv.pattern.literal, rv)
 		default:
 			return pv.pattern.match(rv, false, ctx)
 		}
@@ -112,8 +113,8 @@ func (c *condition) compare(rv string, pv *conditionValue, ctx *Context) bool {
 		}
 		return true
 	case FamilyNumeric:
-		n, err := strconv.ParseFloat(rv, 64)
-		if err != nil {
+		n, ok := parseNumber(rv)
+		if !ok {
 			return false
 		}
 		return ordered(c.op.base.cmp, compareFloat(n, pv.number))

@@ -162,10 +162,13 @@ func appliesSCP(l *Layers, req *Request) bool {
 	return len(l.SCPs) > 0 && t != PrincipalServiceType && t != PrincipalAnonymous
 }
 
-// RCPs govern every principal acting on the organization's resources except
-// AWS service principals.
-func appliesRCP(l *Layers, req *Request) bool {
-	return len(l.RCPs) > 0 && req.Principal.Type != PrincipalServiceType
+// RCPs govern every principal acting on the organization's resources, AWS
+// service principals and anonymous callers included: AWS's own RCP examples
+// exempt service principals only through conditions such as
+// aws:PrincipalIsAWSService, and restrict them with aws:SourceOrgID
+// ("Resource control policies in AWS KMS"; Organizations, "RCP examples").
+func appliesRCP(l *Layers, _ *Request) bool {
+	return len(l.RCPs) > 0
 }
 
 // Reasons say which layer decided, in the words of AWS's access-denied

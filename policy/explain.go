@@ -188,11 +188,15 @@ func (st *statement) explain(req *Request, resource, hasBoundary bool) (Statemen
 	g := grantNone
 	if resource {
 		if g = st.principalGrant(&req.Principal, hasBoundary); g == grantNone {
-			o.Element, o.Path = "Principal", st.src.Principal.Path
+			o.Element = "Principal"
 			if st.principal == nil {
+				// Only a policy that skipped Check can get here.
 				o.Path = st.src.Path
 				o.Detail = "the statement names no principal"
-			} else if st.notPrincipal {
+				return o, g
+			}
+			o.Path = st.src.Principal.Path
+			if st.notPrincipal {
 				o.Element = "NotPrincipal"
 				o.Detail = fmt.Sprintf("%s is exempted by NotPrincipal", principalName(&req.Principal))
 			} else {

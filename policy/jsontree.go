@@ -67,9 +67,11 @@ func readTree(src []byte, li lineIndex) (*node, *Diagnostic) {
 	if err != nil {
 		return nil, r.diagnostic(err)
 	}
+	trailing := r.start()
 	if _, err := dec.ReadToken(); err != io.EOF {
 		if err == nil {
-			err = errors.New("unexpected data after the policy document")
+			// A valid token after the document: point at its start, not past it.
+			return nil, &Diagnostic{Code: "JSON_SYNTAX_ERROR", Message: "invalid JSON: unexpected data after the policy document", Pos: trailing}
 		}
 		return nil, r.diagnostic(err)
 	}
