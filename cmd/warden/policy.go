@@ -9,5 +9,6 @@ func (m *Main) policyCommand() *cobra.Command {
 	}
 	cmd.AddCommand(m.policyEvalCommand())
 	cmd.AddCommand(m.policyTestCommand())
+	cmd.AddCommand(m.policyValidateCommand())
 	return cmd
 }
