@@ -1,36 +1,35 @@
 package iamapi
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/policy"
+	"github.com/warden-iam/warden/validate"
 )
 
 // checkDocument refuses a policy document as IAM does when it is written:
-// MalformedPolicyDocument for what IAM's grammar rejects (§13 of Warden's
-// IAM semantics notes: grammar, not whether actions or keys exist), naming
-// the first problem with its position, and LimitExceeded for size. quota
-// names the size quota in AWS's message ("PolicySize", "ACLSizePerRole").
+// MalformedPolicyDocument with the validator's first grammar error and its
+// position (IAM checks grammar, not whether actions or keys exist), and
+// LimitExceeded for size. quota names the size quota in AWS's message
+// ("PolicySize", "ACLSizePerRole").
 func checkDocument(doc string, kind policy.Kind, quota string) (*policy.Policy, error) {
-	p, err := policy.ParseAs([]byte(doc), kind)
-	if err == nil {
-		return p, nil
+	if f, bad := validate.FirstError([]byte(doc), kind); bad {
+		where := fmt.Sprintf("%d:%d", f.Line, f.Column)
+		if f.Path != "" {
+			where += " " + f.Path
+		}
+		return nil, warden.Errorf(warden.EMalformedPolicyDocument, "%s (at %s)", sentence(f.Message), where)
 	}
-	perr, ok := errors.AsType[*policy.Error](err)
-	if !ok || len(perr.Diagnostics) == 0 {
-		return nil, warden.Errorf(warden.EMalformedPolicyDocument, "The policy document is not valid.")
+	p, err := policy.Parse([]byte(doc))
+	if err != nil {
+		// FirstError found nothing, so the parser cannot either.
+		return nil, &warden.Error{Code: warden.EMalformedPolicyDocument, Message: "The policy document is not valid.", Err: err}
 	}
-	d := perr.Diagnostics[0]
-	if d.Code == kind.SizeCode() {
+	if p.Size > kind.SizeLimit() {
 		return nil, warden.Errorf(warden.ELimitExceeded, "Cannot exceed quota for %s: %d", quota, kind.SizeLimit())
 	}
-	where := d.Pos.String()
-	if d.Path != "" {
-		where += " " + d.Path
-	}
-	return nil, &warden.Error{Code: warden.EMalformedPolicyDocument, Message: fmt.Sprintf("%s (at %s)", sentence(d.Message), where)}
+	return p, nil
 }
 
 // sentence capitalises a diagnostic for an API message.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/warden-iam/warden/policy"
+	"github.com/warden-iam/warden/validate"
 )
 
 func TestCatalog(t *testing.T) {
@@ -62,5 +63,20 @@ func TestReadOnlyConsolePolicyDecides(t *testing.T) {
 	}
 	if d := policy.Evaluate(l, req("health-agent:DeleteDomain")); d != policy.ImplicitDeny {
 		t.Errorf("DeleteDomain: %v", d)
+	}
+}
+
+// TestWardenPoliciesHaveNoFindings holds the policies Warden ships to its own
+// validator: nothing above a suggestion (least privilege in our own policies).
+func TestWardenPoliciesHaveNoFindings(t *testing.T) {
+	for _, p := range Default().AWSManagedPolicies() {
+		if p.Policy.Path != WardenPath {
+			continue
+		}
+		for _, f := range validate.Policy([]byte(p.Document), policy.KindIdentity, validate.Options{}) {
+			if f.Severity > validate.Suggestion {
+				t.Errorf("%s: %s %s at %s: %s", p.Policy.Name, f.Severity, f.Code, f.Path, f.Message)
+			}
+		}
 	}
 }
