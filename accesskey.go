@@ -75,6 +75,6 @@ type AccessKeyService interface {
 	// documents last-used data as approximate), and they do not invalidate
 	// cached authorization data.
 	//
-	// Returns NoSuchEntity for an unknown key.
+	// Returns NoSuchEntity for an unknown key, when the use is written.
 	RecordAccessKeyUse(ctx context.Context, keyID, service, region string, at time.Time) error
 }

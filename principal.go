@@ -65,7 +65,9 @@ type PrincipalPolicies struct {
 // AuthorizationSource answers the lookups every request makes: which
 // principal signed it and which policies apply. Implementations cache both
 // and drop cached data on every write that could change an answer, so
-// that once a write returns no later lookup sees the state before it.
+// that once a write through the same store returns no later lookup sees
+// the state before it. Values returned may be shared between callers and
+// must not be modified.
 type AuthorizationSource interface {
 	// AccessKey returns the access key with the given ID, with its
 	// decrypted secret, and the principal that owns it. Inactive keys are
@@ -78,8 +80,9 @@ type AuthorizationSource interface {
 	// or root user with the given ARN. AWS managed policies are resolved
 	// through the store's AWSManagedPolicySource.
 	//
-	// Returns NoSuchEntity for an ARN that names no user, role or root user
-	// of a known account, and ServiceFailure when an attached AWS managed
+	// Returns NoSuchEntity ("The principal ARN cannot be found.") for an
+	// ARN that names no user, role or root user of a known account (paths
+	// and case must match: ARNs are exact), and ServiceFailure when an attached AWS managed
 	// policy is missing from the catalogue: deciding without it could allow
 	// what it denies.
 	PrincipalPolicies(ctx context.Context, principalARN string) (*PrincipalPolicies, error)

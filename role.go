@@ -113,7 +113,8 @@ type RoleService interface {
 	// Returns EntityAlreadyExists ("Role with name NAME already exists."),
 	// LimitExceeded ("Cannot exceed quota for RolesPerAccount: 1000", "Cannot
 	// exceed quota for ACLSizePerRole: 2048" for the trust policy),
-	// NoSuchEntity for an unknown boundary policy, and ValidationError or
+	// NoSuchEntity ("Scope ARN: ARN does not exist or is not attachable.")
+	// for an unknown boundary policy, and ValidationError or
 	// InvalidInput.
 	CreateRole(ctx context.Context, account string, in CreateRoleInput) (*Role, error)
 
@@ -154,7 +155,8 @@ type RoleService interface {
 	// PutRolePermissionsBoundary sets the managed policy that bounds the
 	// role's permissions.
 	//
-	// Returns NoSuchEntity for an unknown policy.
+	// Returns NoSuchEntity ("Scope ARN: ARN does not exist or is not
+	// attachable.") for an unknown or unattachable policy.
 	PutRolePermissionsBoundary(ctx context.Context, account, name, policyARN string) error
 
 	// DeleteRolePermissionsBoundary removes the role's boundary, if any.

@@ -79,9 +79,9 @@ type UserService interface {
 	//
 	// Returns EntityAlreadyExists ("User with name NAME already exists."),
 	// LimitExceeded ("Cannot exceed quota for UsersPerAccount: 5000"),
-	// NoSuchEntity ("Policy ARN does not exist or is not attachable.") for
-	// an unknown boundary policy, and ValidationError or InvalidInput for
-	// malformed input.
+	// NoSuchEntity ("Scope ARN: ARN does not exist or is not attachable.")
+	// for an unknown or unattachable boundary policy, and ValidationError or
+	// InvalidInput for malformed input.
 	CreateUser(ctx context.Context, account string, in CreateUserInput) (*User, error)
 
 	// User returns the user with the given name, with its tags.
@@ -127,9 +127,9 @@ type UserService interface {
 	// PutUserPermissionsBoundary sets the managed policy that bounds the
 	// user's permissions.
 	//
-	// Returns NoSuchEntity ("Policy ARN does not exist or is not
-	// attachable.") for an unknown policy and InvalidInput for an ARN that
-	// names no policy.
+	// Returns NoSuchEntity ("Scope ARN: ARN does not exist or is not
+	// attachable.") for an unknown or unattachable policy and InvalidInput
+	// for an ARN that names no policy.
 	PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error
 
 	// DeleteUserPermissionsBoundary removes the user's permissions boundary,

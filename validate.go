@@ -161,7 +161,7 @@ func ValidatePolicyName(name string) error {
 
 // ValidateTags checks a tag list (at most 50 tags; keys 1–128 and values
 // 0–256 characters of letters, digits, spaces and _.:/=+-@) and that no key
-// repeats.
+// repeats, compared without regard to case as AWS's message says.
 func ValidateTags(tags []Tag) error {
 	var v validator
 	v.tags("tags", tags)

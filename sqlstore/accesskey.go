@@ -31,7 +31,7 @@ func keyNotFound(id string) error {
 
 // insertAccessKey creates an active key for the owner, sealing its secret
 // with the key ID as additional data.
-func (s *Store) insertAccessKey(ctx context.Context, tx *sql.Tx, account string, ownerID *string, userName string) (*warden.AccessKey, error) {
+func (s *Store) insertAccessKey(ctx context.Context, tx querier, account string, ownerID *string, userName string) (*warden.AccessKey, error) {
 	n, err := count(ctx, tx, `SELECT count(*) FROM access_keys WHERE account_id = $1 AND user_id IS NOT DISTINCT FROM $2`, account, ownerID)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func (s *Store) insertAccessKey(ctx context.Context, tx *sql.Tx, account string,
 
 func (s *Store) CreateAccessKey(ctx context.Context, account, userName string) (*warden.AccessKey, error) {
 	var key *warden.AccessKey
-	err := s.update(ctx, "sqlstore.CreateAccessKey", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.CreateAccessKey", func(tx querier) error {
 		ownerID, err := s.keyOwner(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -86,7 +86,7 @@ func (s *Store) ListAccessKeys(ctx context.Context, account, userName string, op
 		return nil, err
 	}
 	var keys []*warden.AccessKey
-	err = s.view(ctx, "sqlstore.ListAccessKeys", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListAccessKeys", func(tx querier) error {
 		ownerID, err := s.keyOwner(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -122,7 +122,7 @@ func (s *Store) UpdateAccessKey(ctx context.Context, account, userName, keyID st
 		return warden.Errorf(warden.EValidationError,
 			"1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", status)
 	}
-	return s.update(ctx, "sqlstore.UpdateAccessKey", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.UpdateAccessKey", func(tx querier) error {
 		ownerID, err := s.keyOwner(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func (s *Store) UpdateAccessKey(ctx context.Context, account, userName, keyID st
 }
 
 func (s *Store) DeleteAccessKey(ctx context.Context, account, userName, keyID string) error {
-	return s.update(ctx, "sqlstore.DeleteAccessKey", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteAccessKey", func(tx querier) error {
 		ownerID, err := s.keyOwner(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func expectOne(res sql.Result, err error) func(notFound error) error {
 
 func (s *Store) AccessKeyLastUsed(ctx context.Context, account, keyID string) (*warden.AccessKeyLastUsed, error) {
 	var out *warden.AccessKeyLastUsed
-	err := s.view(ctx, "sqlstore.AccessKeyLastUsed", func(tx *sql.Tx) error {
+	err := s.view(ctx, "sqlstore.AccessKeyLastUsed", func(tx querier) error {
 		var name, service, region sql.NullString
 		var at sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT u.name, k.last_used_at, k.last_used_service, k.last_used_region
@@ -188,7 +188,7 @@ func (s *Store) RecordAccessKeyUse(ctx context.Context, keyID, service, region s
 	if !s.keyUse.due(keyID, keyUse{service: service, region: region, at: at}) {
 		return nil
 	}
-	err := s.record(ctx, "sqlstore.RecordAccessKeyUse", func(tx *sql.Tx) error {
+	err := s.record(ctx, "sqlstore.RecordAccessKeyUse", func(tx querier) error {
 		return expectOne(tx.ExecContext(ctx, `UPDATE access_keys SET last_used_at = $1, last_used_service = $2, last_used_region = $3 WHERE id = $4`,
 			micros(at), service, region, keyID))(keyNotFound(keyID))
 	})

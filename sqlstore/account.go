@@ -20,7 +20,7 @@ func (s *Store) Bootstrap(ctx context.Context, in warden.BootstrapInput) (*warde
 		}
 	}
 	var out *warden.Bootstrap
-	err := s.update(ctx, "sqlstore.Bootstrap", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.Bootstrap", func(tx querier) error {
 		if ep, err := s.endpoint(ctx, tx); err == nil {
 			return warden.Errorf(warden.EEntityAlreadyExists, "Warden is already bootstrapped with account %s.", ep.AccountID)
 		} else if warden.ErrorCode(err) != warden.ENoSuchEntity {
@@ -53,7 +53,7 @@ func (s *Store) Bootstrap(ctx context.Context, in warden.BootstrapInput) (*warde
 
 func (s *Store) Endpoint(ctx context.Context) (*warden.Endpoint, error) {
 	var ep *warden.Endpoint
-	err := s.view(ctx, "sqlstore.Endpoint", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.Endpoint", func(tx querier) (err error) {
 		ep, err = s.endpoint(ctx, tx)
 		return err
 	})
@@ -77,7 +77,7 @@ func (s *Store) endpoint(ctx context.Context, q querier) (*warden.Endpoint, erro
 
 func (s *Store) UpdateEndpoint(ctx context.Context, url, region string) (*warden.Endpoint, error) {
 	var ep *warden.Endpoint
-	err := s.update(ctx, "sqlstore.UpdateEndpoint", func(tx *sql.Tx) (err error) {
+	err := s.update(ctx, "sqlstore.UpdateEndpoint", func(tx querier) (err error) {
 		if ep, err = s.endpoint(ctx, tx); err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (s *Store) CreateAccount(ctx context.Context, id string) (*warden.Account, 
 		}
 	}
 	var account *warden.Account
-	err := s.update(ctx, "sqlstore.CreateAccount", func(tx *sql.Tx) (err error) {
+	err := s.update(ctx, "sqlstore.CreateAccount", func(tx querier) (err error) {
 		account, err = s.insertAccount(ctx, tx, id)
 		return err
 	})
@@ -104,7 +104,7 @@ func (s *Store) CreateAccount(ctx context.Context, id string) (*warden.Account, 
 
 // insertAccount creates an account with the given ID, or a random unused
 // one when id is empty.
-func (s *Store) insertAccount(ctx context.Context, tx *sql.Tx, id string) (*warden.Account, error) {
+func (s *Store) insertAccount(ctx context.Context, tx querier, id string) (*warden.Account, error) {
 	generated := id == ""
 	for {
 		if generated {
@@ -129,7 +129,7 @@ func (s *Store) insertAccount(ctx context.Context, tx *sql.Tx, id string) (*ward
 
 func (s *Store) Account(ctx context.Context, id string) (*warden.Account, error) {
 	var a *warden.Account
-	err := s.view(ctx, "sqlstore.Account", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.Account", func(tx querier) (err error) {
 		a, err = s.account(ctx, tx, id)
 		return err
 	})
@@ -157,7 +157,7 @@ func (s *Store) ListAccounts(ctx context.Context, opts warden.ListOptions) (*war
 		return nil, err
 	}
 	var accounts []*warden.Account
-	err = s.view(ctx, "sqlstore.ListAccounts", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListAccounts", func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, alias, created_at FROM accounts WHERE id > $1 ORDER BY id LIMIT $2`, pq.after, pq.fetch())
 		if err != nil {
 			return err
@@ -185,7 +185,7 @@ func (s *Store) CreateAccountAlias(ctx context.Context, account, alias string) e
 	if err := warden.ValidateAccountAlias(alias); err != nil {
 		return err
 	}
-	return s.update(ctx, "sqlstore.CreateAccountAlias", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.CreateAccountAlias", func(tx querier) error {
 		if _, err := s.account(ctx, tx, account); err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func (s *Store) CreateAccountAlias(ctx context.Context, account, alias string) e
 
 // setAlias gives an account its alias. Aliases are unique across all
 // accounts, as they are across AWS: they name the console sign-in URL.
-func (s *Store) setAlias(ctx context.Context, tx *sql.Tx, account, alias string) error {
+func (s *Store) setAlias(ctx context.Context, tx querier, account, alias string) error {
 	var owner string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE alias = $1`, alias).Scan(&owner)
 	switch {
@@ -209,7 +209,7 @@ func (s *Store) setAlias(ctx context.Context, tx *sql.Tx, account, alias string)
 }
 
 func (s *Store) DeleteAccountAlias(ctx context.Context, account, alias string) error {
-	return s.update(ctx, "sqlstore.DeleteAccountAlias", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteAccountAlias", func(tx querier) error {
 		a, err := s.account(ctx, tx, account)
 		if err != nil {
 			return err
@@ -265,7 +265,7 @@ func (s *Store) AccountSummary(ctx context.Context, account string) (map[string]
 			+ (SELECT count(*) FROM group_policy_attachments WHERE account_id = $1)
 			+ (SELECT count(*) FROM role_policy_attachments WHERE account_id = $1)`},
 	}
-	err := s.view(ctx, "sqlstore.AccountSummary", func(tx *sql.Tx) error {
+	err := s.view(ctx, "sqlstore.AccountSummary", func(tx querier) error {
 		if _, err := s.account(ctx, tx, account); err != nil {
 			return err
 		}

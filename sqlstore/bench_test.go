@@ -77,6 +77,7 @@ func BenchmarkAccessKeyParallel(b *testing.B) {
 	s, _, keyID := benchStore(b, true)
 	ctx := b.Context()
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, _, err := s.AccessKey(ctx, keyID); err != nil {

@@ -58,7 +58,7 @@ func (s *Store) CreateGroup(ctx context.Context, account, name, path string) (*w
 		return nil, err
 	}
 	var g *warden.Group
-	err := s.update(ctx, "sqlstore.CreateGroup", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.CreateGroup", func(tx querier) error {
 		if _, err := s.account(ctx, tx, account); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Store) CreateGroup(ctx context.Context, account, name, path string) (*w
 
 func (s *Store) Group(ctx context.Context, account, name string) (*warden.Group, error) {
 	var g *warden.Group
-	err := s.view(ctx, "sqlstore.Group", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.Group", func(tx querier) (err error) {
 		g, err = s.findGroup(ctx, tx, account, name)
 		return err
 	})
@@ -96,7 +96,7 @@ func (s *Store) GroupUsers(ctx context.Context, account, name string, opts warde
 		return nil, err
 	}
 	var users []*warden.User
-	err = s.view(ctx, "sqlstore.GroupUsers", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.GroupUsers", func(tx querier) error {
 		g, err := s.findGroup(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -118,7 +118,7 @@ func (s *Store) ListGroups(ctx context.Context, account string, opts warden.List
 		return nil, err
 	}
 	var groups []*warden.Group
-	err = s.view(ctx, "sqlstore.ListGroups", func(tx *sql.Tx) (err error) {
+	err = s.view(ctx, "sqlstore.ListGroups", func(tx querier) (err error) {
 		groups, err = queryGroups(ctx, tx, `SELECT `+groupColumns+` FROM groups
 			WHERE account_id = $1 AND substr(path, 1, $2) = $3 AND name_key > $4 ORDER BY name_key LIMIT $5`,
 			account, len(pq.prefix), pq.prefix, pq.after, pq.fetch())
@@ -136,7 +136,7 @@ func (s *Store) ListGroupsForUser(ctx context.Context, account, userName string,
 		return nil, err
 	}
 	var groups []*warden.Group
-	err = s.view(ctx, "sqlstore.ListGroupsForUser", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListGroupsForUser", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -162,7 +162,7 @@ func (s *Store) UpdateGroup(ctx context.Context, account, name string, in warden
 		return nil, err
 	}
 	var g *warden.Group
-	err := s.update(ctx, "sqlstore.UpdateGroup", func(tx *sql.Tx) (err error) {
+	err := s.update(ctx, "sqlstore.UpdateGroup", func(tx querier) (err error) {
 		if g, err = s.findGroup(ctx, tx, account, name); err != nil {
 			return err
 		}
@@ -194,7 +194,7 @@ var groupDependents = []struct{ query, message string }{
 }
 
 func (s *Store) DeleteGroup(ctx context.Context, account, name string) error {
-	return s.update(ctx, "sqlstore.DeleteGroup", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteGroup", func(tx querier) error {
 		g, err := s.findGroup(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -212,7 +212,7 @@ func (s *Store) DeleteGroup(ctx context.Context, account, name string) error {
 }
 
 func (s *Store) AddUserToGroup(ctx context.Context, account, groupName, userName string) error {
-	return s.update(ctx, "sqlstore.AddUserToGroup", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.AddUserToGroup", func(tx querier) error {
 		g, err := s.findGroup(ctx, tx, account, groupName)
 		if err != nil {
 			return err
@@ -235,7 +235,7 @@ func (s *Store) AddUserToGroup(ctx context.Context, account, groupName, userName
 }
 
 func (s *Store) RemoveUserFromGroup(ctx context.Context, account, groupName, userName string) error {
-	return s.update(ctx, "sqlstore.RemoveUserFromGroup", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.RemoveUserFromGroup", func(tx querier) error {
 		g, err := s.findGroup(ctx, tx, account, groupName)
 		if err != nil {
 			return err

@@ -78,7 +78,7 @@ func (s *Store) findIdentity(ctx context.Context, q querier, account string, id 
 }
 
 func (s *Store) AttachPolicy(ctx context.Context, account string, id warden.Identity, policyARN string) error {
-	return s.update(ctx, "sqlstore.AttachPolicy", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.AttachPolicy", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err
@@ -106,7 +106,7 @@ func (s *Store) DetachPolicy(ctx context.Context, account string, id warden.Iden
 	if _, err := warden.ValidatePolicyARN(policyARN); err != nil {
 		return err
 	}
-	return s.update(ctx, "sqlstore.DetachPolicy", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DetachPolicy", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func (s *Store) ListAttachedPolicies(ctx context.Context, account string, id war
 		return nil, err
 	}
 	var attached []warden.AttachedPolicy
-	err = s.view(ctx, "sqlstore.ListAttachedPolicies", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListAttachedPolicies", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func (s *Store) PutInlinePolicy(ctx context.Context, account string, id warden.I
 	if err := warden.ValidatePolicyDocument(document); err != nil {
 		return err
 	}
-	return s.update(ctx, "sqlstore.PutInlinePolicy", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.PutInlinePolicy", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *Store) InlinePolicy(ctx context.Context, account string, id warden.Iden
 		return nil, err
 	}
 	var p *warden.InlinePolicy
-	err := s.view(ctx, "sqlstore.InlinePolicy", func(tx *sql.Tx) error {
+	err := s.view(ctx, "sqlstore.InlinePolicy", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func (s *Store) DeleteInlinePolicy(ctx context.Context, account string, id warde
 	if err := warden.ValidatePolicyName(name); err != nil {
 		return err
 	}
-	return s.update(ctx, "sqlstore.DeleteInlinePolicy", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteInlinePolicy", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err
@@ -271,7 +271,7 @@ func (s *Store) ListInlinePolicies(ctx context.Context, account string, id warde
 		return nil, err
 	}
 	var names []string
-	err = s.view(ctx, "sqlstore.ListInlinePolicies", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListInlinePolicies", func(tx querier) error {
 		ident, err := s.findIdentity(ctx, tx, account, id)
 		if err != nil {
 			return err

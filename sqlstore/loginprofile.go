@@ -21,7 +21,7 @@ func (s *Store) CreateLoginProfile(ctx context.Context, account, userName, passw
 	// connection must not wait for it.
 	hash := warden.HashPassword(password)
 	var p *warden.LoginProfile
-	err := s.update(ctx, "sqlstore.CreateLoginProfile", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.CreateLoginProfile", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (s *Store) loginProfile(ctx context.Context, q querier, account, userName s
 
 func (s *Store) LoginProfile(ctx context.Context, account, userName string) (*warden.LoginProfile, error) {
 	var p *warden.LoginProfile
-	err := s.view(ctx, "sqlstore.LoginProfile", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.LoginProfile", func(tx querier) (err error) {
 		p, _, err = s.loginProfile(ctx, tx, account, userName)
 		return err
 	})
@@ -77,7 +77,7 @@ func (s *Store) UpdateLoginProfile(ctx context.Context, account, userName string
 		}
 		hash = warden.HashPassword(*in.Password)
 	}
-	return s.update(ctx, "sqlstore.UpdateLoginProfile", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.UpdateLoginProfile", func(tx querier) error {
 		p, oldHash, err := s.loginProfile(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -96,7 +96,7 @@ func (s *Store) UpdateLoginProfile(ctx context.Context, account, userName string
 }
 
 func (s *Store) DeleteLoginProfile(ctx context.Context, account, userName string) error {
-	return s.update(ctx, "sqlstore.DeleteLoginProfile", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteLoginProfile", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *Store) DeleteLoginProfile(ctx context.Context, account, userName string
 
 func (s *Store) VerifyPassword(ctx context.Context, account, userName, password string) (bool, error) {
 	var hash string
-	err := s.view(ctx, "sqlstore.VerifyPassword", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.VerifyPassword", func(tx querier) (err error) {
 		_, hash, err = s.loginProfile(ctx, tx, account, userName)
 		return err
 	})

@@ -59,7 +59,7 @@ func (s *Store) CreateVirtualMFADevice(ctx context.Context, account, name, path 
 	d := &warden.VirtualMFADevice{AccountID: account, Name: name, Path: pathOrRoot(path), Seed: make([]byte, warden.MFASeedSize)}
 	d.SerialNumber = warden.IAMARN(account, "mfa", d.Path, d.Name)
 	rand.Read(d.Seed)
-	err := s.update(ctx, "sqlstore.CreateVirtualMFADevice", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.CreateVirtualMFADevice", func(tx querier) error {
 		if _, err := s.account(ctx, tx, account); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Store) CreateVirtualMFADevice(ctx context.Context, account, name, path 
 
 func (s *Store) VirtualMFADevice(ctx context.Context, account, serial string) (*warden.VirtualMFADevice, error) {
 	var d *warden.VirtualMFADevice
-	err := s.view(ctx, "sqlstore.VirtualMFADevice", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.VirtualMFADevice", func(tx querier) (err error) {
 		d, _, err = s.findMFADevice(ctx, tx, account, serial, true)
 		return err
 	})
@@ -108,7 +108,7 @@ func (s *Store) ListVirtualMFADevices(ctx context.Context, account string, statu
 			"1 validation error detected: Value '%s' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]", status)
 	}
 	var devices []*warden.VirtualMFADevice
-	err = s.view(ctx, "sqlstore.ListVirtualMFADevices", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListVirtualMFADevices", func(tx querier) error {
 		devices, err = s.queryMFADevices(ctx, tx, `SELECT `+mfaColumns+` FROM mfa_devices d LEFT JOIN users u ON u.id = d.user_id
 			WHERE d.account_id = $1 AND d.serial_key > $2
 				AND ($3 = 1 AND d.user_id IS NOT NULL OR $4 = 1 AND d.user_id IS NULL)
@@ -144,7 +144,7 @@ func (s *Store) ListMFADevices(ctx context.Context, account, userName string, op
 		return nil, err
 	}
 	var devices []*warden.VirtualMFADevice
-	err = s.view(ctx, "sqlstore.ListMFADevices", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListMFADevices", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *Store) ListMFADevices(ctx context.Context, account, userName string, op
 }
 
 func (s *Store) EnableMFADevice(ctx context.Context, account, userName, serial string) error {
-	return s.update(ctx, "sqlstore.EnableMFADevice", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.EnableMFADevice", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func (s *Store) EnableMFADevice(ctx context.Context, account, userName, serial s
 }
 
 func (s *Store) DeactivateMFADevice(ctx context.Context, account, userName, serial string) error {
-	return s.update(ctx, "sqlstore.DeactivateMFADevice", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeactivateMFADevice", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, userName)
 		if err != nil {
 			return err
@@ -202,7 +202,7 @@ func (s *Store) DeactivateMFADevice(ctx context.Context, account, userName, seri
 }
 
 func (s *Store) DeleteVirtualMFADevice(ctx context.Context, account, serial string) error {
-	return s.update(ctx, "sqlstore.DeleteVirtualMFADevice", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteVirtualMFADevice", func(tx querier) error {
 		d, owner, err := s.findMFADevice(ctx, tx, account, serial, false)
 		if err != nil {
 			return err

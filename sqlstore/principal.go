@@ -22,7 +22,7 @@ func (s *Store) AccessKey(ctx context.Context, keyID string) (*warden.AccessKey,
 		}
 	}
 	var c *credential
-	err := s.view(ctx, "sqlstore.AccessKey", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.AccessKey", func(tx querier) (err error) {
 		c, err = s.loadCredential(ctx, tx, keyID)
 		return err
 	})
@@ -71,7 +71,7 @@ func (s *Store) PrincipalPolicies(ctx context.Context, principalARN string) (*wa
 		}
 	}
 	var pp *warden.PrincipalPolicies
-	err := s.view(ctx, "sqlstore.PrincipalPolicies", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.PrincipalPolicies", func(tx querier) (err error) {
 		pp, err = s.loadPrincipalPolicies(ctx, tx, principalARN)
 		return err
 	})
@@ -88,7 +88,7 @@ func noSuchPrincipal(arn string) error {
 	return warden.Errorf(warden.ENoSuchEntity, "The principal %s cannot be found.", arn)
 }
 
-func (s *Store) loadPrincipalPolicies(ctx context.Context, tx *sql.Tx, principalARN string) (*warden.PrincipalPolicies, error) {
+func (s *Store) loadPrincipalPolicies(ctx context.Context, tx querier, principalARN string) (*warden.PrincipalPolicies, error) {
 	a, err := warden.ParseARN(principalARN)
 	if err != nil || a.Partition != warden.Partition || a.Region != "" || warden.ValidateAccountID(a.AccountID) != nil {
 		return nil, noSuchPrincipal(principalARN)
@@ -112,7 +112,7 @@ func (s *Store) loadPrincipalPolicies(ctx context.Context, tx *sql.Tx, principal
 	return nil, noSuchPrincipal(principalARN)
 }
 
-func (s *Store) userPolicies(ctx context.Context, tx *sql.Tx, account, path, name, arn string) (*warden.PrincipalPolicies, error) {
+func (s *Store) userPolicies(ctx context.Context, tx querier, account, path, name, arn string) (*warden.PrincipalPolicies, error) {
 	u, err := s.findUser(ctx, tx, account, name)
 	if err != nil || u.Path != path || u.ARN != arn {
 		return nil, noSuchPrincipal(arn)
@@ -156,7 +156,7 @@ func (s *Store) userPolicies(ctx context.Context, tx *sql.Tx, account, path, nam
 	return pp, nil
 }
 
-func (s *Store) rolePolicies(ctx context.Context, tx *sql.Tx, account, path, name, arn string) (*warden.PrincipalPolicies, error) {
+func (s *Store) rolePolicies(ctx context.Context, tx querier, account, path, name, arn string) (*warden.PrincipalPolicies, error) {
 	r, err := s.findRole(ctx, tx, account, name)
 	if err != nil || r.Path != path || r.ARN != arn {
 		return nil, noSuchPrincipal(arn)
@@ -197,7 +197,7 @@ type heldPolicy struct {
 	policy            warden.IdentityPolicy
 }
 
-func (s *Store) collectInline(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]heldPolicy, error) {
+func (s *Store) collectInline(ctx context.Context, tx querier, query string, args ...any) ([]heldPolicy, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func (s *Store) collectInline(ctx context.Context, tx *sql.Tx, query string, arg
 
 // collectAttached reads attachments and resolves each policy to its
 // default version.
-func (s *Store) collectAttached(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]heldPolicy, error) {
+func (s *Store) collectAttached(ctx context.Context, tx querier, query string, args ...any) ([]heldPolicy, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func (s *Store) CreateRole(ctx context.Context, account string, in warden.Create
 		return nil, err
 	}
 	var r *warden.Role
-	err := s.update(ctx, "sqlstore.CreateRole", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.CreateRole", func(tx querier) error {
 		if _, err := s.account(ctx, tx, account); err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Store) CreateRole(ctx context.Context, account string, in warden.Create
 
 func (s *Store) Role(ctx context.Context, account, name string) (*warden.Role, error) {
 	var r *warden.Role
-	err := s.view(ctx, "sqlstore.Role", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.Role", func(tx querier) (err error) {
 		if r, err = s.findRole(ctx, tx, account, name); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Store) ListRoles(ctx context.Context, account string, opts warden.ListO
 		return nil, err
 	}
 	var roles []*warden.Role
-	err = s.view(ctx, "sqlstore.ListRoles", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListRoles", func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+roleColumns+` FROM roles
 			WHERE account_id = $1 AND substr(path, 1, $2) = $3 AND name_key > $4 ORDER BY name_key LIMIT $5`,
 			account, len(pq.prefix), pq.prefix, pq.after, pq.fetch())
@@ -156,7 +156,7 @@ func (s *Store) UpdateRole(ctx context.Context, account, name string, in warden.
 		return nil, err
 	}
 	var r *warden.Role
-	err := s.update(ctx, "sqlstore.UpdateRole", func(tx *sql.Tx) (err error) {
+	err := s.update(ctx, "sqlstore.UpdateRole", func(tx querier) (err error) {
 		if r, err = s.findRole(ctx, tx, account, name); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Store) UpdateAssumeRolePolicy(ctx context.Context, account, name, docum
 	if err := s.checkTrustPolicySize(document); err != nil {
 		return err
 	}
-	return s.update(ctx, "sqlstore.UpdateAssumeRolePolicy", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.UpdateAssumeRolePolicy", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -199,7 +199,7 @@ var roleDependents = []struct{ query, message string }{
 }
 
 func (s *Store) DeleteRole(ctx context.Context, account, name string) error {
-	return s.update(ctx, "sqlstore.DeleteRole", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteRole", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func (s *Store) DeleteRole(ctx context.Context, account, name string) error {
 }
 
 func (s *Store) TagRole(ctx context.Context, account, name string, tags []warden.Tag) error {
-	return s.update(ctx, "sqlstore.TagRole", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.TagRole", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *Store) TagRole(ctx context.Context, account, name string, tags []warden
 }
 
 func (s *Store) UntagRole(ctx context.Context, account, name string, keys []string) error {
-	return s.update(ctx, "sqlstore.UntagRole", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.UntagRole", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -242,7 +242,7 @@ func (s *Store) ListRoleTags(ctx context.Context, account, name string, opts war
 		return nil, err
 	}
 	var page *warden.Page[warden.Tag]
-	err = s.view(ctx, "sqlstore.ListRoleTags", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListRoleTags", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -254,7 +254,7 @@ func (s *Store) ListRoleTags(ctx context.Context, account, name string, opts war
 }
 
 func (s *Store) PutRolePermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
-	return s.update(ctx, "sqlstore.PutRolePermissionsBoundary", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.PutRolePermissionsBoundary", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Store) PutRolePermissionsBoundary(ctx context.Context, account, name, p
 }
 
 func (s *Store) DeleteRolePermissionsBoundary(ctx context.Context, account, name string) error {
-	return s.update(ctx, "sqlstore.DeleteRolePermissionsBoundary", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteRolePermissionsBoundary", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -279,7 +279,7 @@ func (s *Store) DeleteRolePermissionsBoundary(ctx context.Context, account, name
 }
 
 func (s *Store) RecordRoleUse(ctx context.Context, account, name, region string, at time.Time) error {
-	return s.record(ctx, "sqlstore.RecordRoleUse", func(tx *sql.Tx) error {
+	return s.record(ctx, "sqlstore.RecordRoleUse", func(tx querier) error {
 		r, err := s.findRole(ctx, tx, account, name)
 		if err != nil {
 			return err

@@ -371,3 +371,41 @@ func verifyAfterCrash(t *testing.T, dir string, acked map[string][2]string) {
 		t.Fatalf("%d foreign key violations after SIGKILL", violations)
 	}
 }
+
+// TestWritesByAnotherProcess opens the data directory twice, as the server
+// and an admin command would, and checks that a write through one reaches
+// the other's cached answers within the sync interval.
+func TestWritesByAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	const interval = 20 * time.Millisecond
+	server := openSQLite(t, dir, sqlstore.Options{SyncInterval: interval})
+	admin := openSQLite(t, dir, sqlstore.Options{SyncInterval: interval})
+	ctx := t.Context()
+	acct := newAccount(t, admin)
+	createUser(t, admin, acct, "alice")
+	k, err := admin.CreateAccessKey(ctx, acct, "alice")
+	noErr(t, err)
+
+	got, _, err := server.AccessKey(ctx, k.ID)
+	noErr(t, err)
+	if got.Status != warden.AccessKeyActive {
+		t.Fatalf("status = %s", got.Status)
+	}
+	noErr(t, admin.UpdateAccessKey(ctx, acct, "alice", k.ID, warden.AccessKeyInactive))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _, err := server.AccessKey(ctx, k.ID)
+		noErr(t, err)
+		if got.Status == warden.AccessKeyInactive {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server never saw the key deactivated by the other store")
+		}
+		time.Sleep(interval / 4)
+	}
+	noErr(t, admin.DeleteAccessKey(ctx, acct, "alice", k.ID))
+	time.Sleep(2 * interval)
+	_, _, err = server.AccessKey(ctx, k.ID)
+	wantErr(t, err, warden.ENoSuchEntity, "")
+}

@@ -18,6 +18,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -62,12 +63,20 @@ type Options struct {
 	// AWSManagedPolicies resolves arn:aws:iam::aws:policy/… ARNs. Without
 	// it the store knows no AWS managed policies.
 	AWSManagedPolicies warden.AWSManagedPolicySource
-	// Quotas are the limits the store enforces; zero means
+	// Quotas are the limits the store enforces; nil means
 	// warden.DefaultQuotas().
 	Quotas *warden.Quotas
 	// DisableCache turns off the authorization cache (for benchmarks and
 	// for comparing cached with uncached answers in tests).
 	DisableCache bool
+	// SyncInterval bounds how stale cached answers can be after a write by
+	// another process sharing the data directory (an admin command run
+	// beside the server): this often, the store reads the generation that
+	// every write bumps. Writes through this Store are seen at once.
+	// Zero means one second, which is within the delay AWS documents for
+	// IAM changes to take effect ("Changes that I make are not always
+	// immediately visible", IAM User Guide, Troubleshooting IAM).
+	SyncInterval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives operational messages; nil means slog.Default().
@@ -77,22 +86,29 @@ type Options struct {
 // Store implements warden.Store on a SQL database.
 type Store struct {
 	dir     string
+	dialect dialect
 	write   *sql.DB // one connection: SQLite has one writer at a time
 	read    *sql.DB
-	dialect dialect
-	keys    *keyring
-	aws     warden.AWSManagedPolicySource
+	// Prepared statements of each pool.
+	writeStmts, readStmts *stmtCache
+
+	keys   *keyring
+	quotas warden.Quotas
+	now    func() time.Time
+	log    *slog.Logger
+	aws    warden.AWSManagedPolicySource
 	// awsCatalogue is the AWS managed policies in ListPolicies order.
 	awsCatalogue []*warden.AWSManagedPolicy
-	quotas       warden.Quotas
-	now          func() time.Time
-	log          *slog.Logger
 
 	// generation counts committed writes that can change an authorization
 	// answer; cache entries remember the generation they were read at.
 	generation atomic.Uint64
 	cache      *authCache // nil when disabled
-	keyUse     keyUseLog
+	// stopSync ends the goroutine that picks up other processes' writes;
+	// syncDone is closed when it has.
+	stopSync context.CancelFunc
+	syncDone chan struct{}
+	keyUse   keyUseLog
 }
 
 var _ warden.Store = (*Store)(nil)
@@ -138,6 +154,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
+	syncCtx, stop := context.WithCancel(context.Background())
+	s.stopSync, s.syncDone = stop, make(chan struct{})
+	go s.syncGenerations(syncCtx, cmp.Or(opts.SyncInterval, time.Second))
 	return s, nil
 }
 
@@ -160,6 +179,7 @@ func (s *Store) openSQLite(ctx context.Context, path string) error {
 	s.write.SetMaxIdleConns(1)
 	s.write.SetConnMaxLifetime(0)
 	s.write.SetConnMaxIdleTime(0)
+	s.writeStmts = newStmtCache(s.write)
 
 	// Migrate before the read pool opens: a read-only connection cannot
 	// switch a new file to WAL.
@@ -172,6 +192,7 @@ func (s *Store) openSQLite(ctx context.Context, path string) error {
 	readers := max(4, runtime.GOMAXPROCS(0))
 	s.read.SetMaxOpenConns(readers)
 	s.read.SetMaxIdleConns(readers)
+	s.readStmts = newStmtCache(s.read)
 	if err := s.read.PingContext(ctx); err != nil {
 		return err
 	}
@@ -202,16 +223,16 @@ func (s *Store) migrate(ctx context.Context) error {
 // otherwise fail only when a secret is first read.
 func (s *Store) checkKey(ctx context.Context) error {
 	want := s.keys.fingerprint()
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO store_state (id, generation, key_check) VALUES (1, 0, $1)
+		ON CONFLICT (id) DO NOTHING`, want); err != nil {
+		return err
+	}
 	var got string
 	var generation uint64
-	err := s.write.QueryRowContext(ctx, `SELECT key_check, generation FROM store_state WHERE id = 1`).Scan(&got, &generation)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = s.write.ExecContext(ctx, `INSERT INTO store_state (id, generation, key_check) VALUES (1, 0, $1)`, want)
+	if err := s.write.QueryRowContext(ctx, `SELECT key_check, generation FROM store_state WHERE id = 1`).Scan(&got, &generation); err != nil {
 		return err
-	case err != nil:
-		return err
-	case !hmac.Equal([]byte(got), []byte(want)):
+	}
+	if !hmac.Equal([]byte(got), []byte(want)) {
 		return fmt.Errorf("the data key %s does not belong to the database %s: restore the key file it was created with",
 			filepath.Join(s.dir, KeyFile), filepath.Join(s.dir, DatabaseFile))
 	}
@@ -219,9 +240,43 @@ func (s *Store) checkKey(ctx context.Context) error {
 	return nil
 }
 
+// syncGenerations picks up writes made by other processes: every
+// interval it reads the stored generation and advances the in-memory one,
+// which drops cached answers older than those writes. Polling keeps the
+// request path down to an atomic load.
+func (s *Store) syncGenerations(ctx context.Context, interval time.Duration) {
+	defer close(s.syncDone)
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		var generation uint64
+		if err := s.read.QueryRowContext(ctx, `SELECT generation FROM store_state WHERE id = 1`).Scan(&generation); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("sqlstore: reading the store generation", "err", err)
+			}
+			continue
+		}
+		s.advanceGeneration(generation)
+	}
+}
+
 // Close closes the database. Every acknowledged write is already durable.
 func (s *Store) Close() error {
+	if s.stopSync != nil {
+		s.stopSync()
+		<-s.syncDone
+	}
 	var errs []error
+	for _, c := range []*stmtCache{s.readStmts, s.writeStmts} {
+		if c != nil {
+			errs = append(errs, c.close())
+		}
+	}
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
@@ -230,9 +285,6 @@ func (s *Store) Close() error {
 	}
 	return errors.Join(errs...)
 }
-
-// Dir returns the data directory.
-func (s *Store) Dir() string { return s.dir }
 
 // fingerprintLabel is the message the data key's fingerprint is an HMAC of.
 const fingerprintLabel = "warden data key check v1"

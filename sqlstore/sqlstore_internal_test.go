@@ -2,10 +2,14 @@ package sqlstore
 
 import (
 	"database/sql"
+	"io/fs"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	"github.com/warden-iam/warden"
 )
 
@@ -135,5 +139,106 @@ func TestAuthCacheGenerations(t *testing.T) {
 	}
 	if _, ok := c.principalPolicies(4, "b"); !ok {
 		t.Fatal("current entry lost")
+	}
+}
+
+func FuzzKeyringOpen(f *testing.F) {
+	k, err := newKeyring(make([]byte, dataKeySize))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("AKIAEXAMPLE", k.seal("AKIAEXAMPLE", []byte("secret")))
+	f.Add("", []byte{sealVersion})
+	f.Add("x", []byte{})
+	f.Fuzz(func(t *testing.T, aad string, sealed []byte) {
+		plain, err := k.open(aad, sealed)
+		if err != nil {
+			return
+		}
+		// Whatever opens must seal back to something that opens the same.
+		again, err := k.open(aad, k.seal(aad, plain))
+		if err != nil || string(again) != string(plain) {
+			t.Fatalf("round trip of %q failed", plain)
+		}
+	})
+}
+
+func TestKeyringBindsAdditionalData(t *testing.T) {
+	k, err := newKeyring(make([]byte, dataKeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := k.seal("AKIAONE", []byte("secret"))
+	if _, err := k.open("AKIATWO", sealed); err == nil {
+		t.Fatal("a secret sealed for one key ID opened under another")
+	}
+	sealed[len(sealed)-1] ^= 1
+	if _, err := k.open("AKIAONE", sealed); err == nil {
+		t.Fatal("a tampered secret opened")
+	}
+	other, _ := newKeyring(append(make([]byte, dataKeySize-1), 1))
+	if _, err := other.open("AKIAONE", k.seal("AKIAONE", []byte("secret"))); err == nil {
+		t.Fatal("a secret opened under another data key")
+	}
+}
+
+func TestMigrationsDownAndUp(t *testing.T) {
+	s, err := Open(t.Context(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fsys, err := fs.Sub(migrations, "migrations/sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(t.Context(), 0); err != nil {
+		t.Fatalf("migrating down: %v", err)
+	}
+	if _, err := p.Up(t.Context()); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+}
+
+// TestMigrationsPerDialect keeps the PostgreSQL schema the same as the
+// SQLite one but for the column types and collations that must differ:
+// the store's SQL is shared, so the tables and columns must be too.
+func TestMigrationsPerDialect(t *testing.T) {
+	sqliteFiles, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	if err != nil || len(sqliteFiles) == 0 {
+		t.Fatalf("no SQLite migrations: %v", err)
+	}
+	for _, path := range sqliteFiles {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			lite, err := fs.ReadFile(migrations, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pg, err := fs.ReadFile(migrations, "migrations/postgres/"+name)
+			if err != nil {
+				t.Fatalf("no PostgreSQL counterpart: %v", err)
+			}
+			normalize := func(b []byte) []string {
+				var out []string
+				for line := range strings.Lines(string(b)) {
+					line = strings.TrimSpace(line)
+					if line == "" || strings.HasPrefix(line, "--") && !strings.HasPrefix(line, "-- +goose") {
+						continue
+					}
+					line = strings.ReplaceAll(line, ` COLLATE "C"`, "")
+					line = strings.ReplaceAll(line, "BYTEA", "BLOB")
+					out = append(out, strings.Join(strings.Fields(line), " "))
+				}
+				return out
+			}
+			if a, b := normalize(lite), normalize(pg); !slices.Equal(a, b) {
+				t.Fatalf("the dialects' schemas differ beyond types and collations:\nsqlite:   %q\npostgres: %q", a, b)
+			}
+		})
 	}
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/warden-iam/warden"
@@ -52,7 +51,7 @@ func (s *Store) loadTags(ctx context.Context, q querier, t tagTable, owner strin
 
 // addTags adds or replaces tags, keeping the resource within its tag
 // quota. A replaced key takes the case it is written with now.
-func (s *Store) addTags(ctx context.Context, tx *sql.Tx, t tagTable, owner string, tags []warden.Tag) error {
+func (s *Store) addTags(ctx context.Context, tx querier, t tagTable, owner string, tags []warden.Tag) error {
 	if err := warden.ValidateTags(tags); err != nil {
 		return err
 	}
@@ -83,7 +82,7 @@ func (s *Store) addTags(ctx context.Context, tx *sql.Tx, t tagTable, owner strin
 	return nil
 }
 
-func (s *Store) removeTags(ctx context.Context, tx *sql.Tx, t tagTable, owner string, keys []string) error {
+func (s *Store) removeTags(ctx context.Context, tx querier, t tagTable, owner string, keys []string) error {
 	if err := warden.ValidateTagKeys(keys); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -41,22 +42,128 @@ var sqliteDialect = dialect{
 // process (an admin command, a backup) to release the database.
 const maxAttempts = 5
 
-// querier is what the unexported helpers need; *sql.Tx satisfies it.
+// querier is what the unexported helpers run statements on: a transaction
+// whose statements come from the pool's statement cache.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// stmtCache keeps a prepared statement per query for a pool. Parsing and
+// planning is most of the cost of a point lookup in SQLite; database/sql
+// keeps a prepared statement per connection, and Tx.StmtContext reuses it.
+// The queries are constants of this package, so the cache is bounded by
+// the code.
+//
+// A query missing from the cache runs unprepared and is prepared after its
+// transaction ends: preparing on the pool needs a free connection, and a
+// goroutine that asked for one while holding another could wait forever on
+// the one-connection write pool.
+type stmtCache struct {
+	db    *sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.stmts[query]
+}
+
+// prepare adds queries to the cache. The caller must hold no connection of
+// the pool. Failures are left for a later miss to retry.
+func (c *stmtCache) prepare(ctx context.Context, queries []string) {
+	for _, query := range queries {
+		if c.lookup(query) != nil {
+			continue
+		}
+		st, err := c.db.PrepareContext(ctx, query)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if _, ok := c.stmts[query]; ok {
+			st.Close()
+		} else {
+			c.stmts[query] = st
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, st := range c.stmts {
+		errs = append(errs, st.Close())
+	}
+	clear(c.stmts)
+	return errors.Join(errs...)
+}
+
+// stmtTx is a transaction that runs statements through a stmtCache and
+// notes the queries the cache did not have.
+type stmtTx struct {
+	tx     *sql.Tx
+	cache  *stmtCache
+	missed *[]string
+}
+
+func newStmtTx(tx *sql.Tx, cache *stmtCache) stmtTx {
+	return stmtTx{tx: tx, cache: cache, missed: new([]string)}
+}
+
+func (t stmtTx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st := t.cache.lookup(query); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	*t.missed = append(*t.missed, query)
+	return nil
+}
+
+func (t stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// done prepares the queries the transaction missed; call it once the
+// transaction has ended.
+func (t stmtTx) done(ctx context.Context) {
+	if len(*t.missed) > 0 {
+		t.cache.prepare(ctx, *t.missed)
+	}
+}
+
 // update runs fn in a write transaction and, once it commits, invalidates
 // the authorization cache: every IAM change can alter who may do what.
-func (s *Store) update(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (s *Store) update(ctx context.Context, op string, fn func(tx querier) error) error {
 	return s.withTx(ctx, op, true, fn)
 }
 
 // record runs fn in a write transaction that changes only bookkeeping
 // (last-used dates), which no cached answer depends on.
-func (s *Store) record(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (s *Store) record(ctx context.Context, op string, fn func(tx querier) error) error {
 	return s.withTx(ctx, op, false, fn)
 }
 
@@ -64,7 +171,7 @@ func (s *Store) record(ctx context.Context, op string, fn func(tx *sql.Tx) error
 // while the engine reports contention. fn must be safe to run again. Domain
 // errors returned by fn roll the transaction back and are returned as they
 // are; other errors are wrapped with op.
-func (s *Store) withTx(ctx context.Context, op string, invalidate bool, fn func(tx *sql.Tx) error) error {
+func (s *Store) withTx(ctx context.Context, op string, invalidate bool, fn func(tx querier) error) error {
 	var err error
 	for attempt := range maxAttempts {
 		if attempt > 0 {
@@ -94,23 +201,25 @@ func (s *Store) withTx(ctx context.Context, op string, invalidate bool, fn func(
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-func (s *Store) tryTx(ctx context.Context, invalidate bool, fn func(tx *sql.Tx) error) (generation uint64, err error) {
+func (s *Store) tryTx(ctx context.Context, invalidate bool, fn func(tx querier) error) (generation uint64, err error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
+	q := newStmtTx(tx, s.writeStmts)
 	defer func() {
 		if err != nil {
 			tx.Rollback()
 		}
+		q.done(ctx)
 	}()
-	if err = fn(tx); err != nil {
+	if err = fn(q); err != nil {
 		return 0, err
 	}
 	if invalidate {
 		// Bumping the stored generation in the same transaction keeps it
 		// true to the data for any process reading it.
-		if err = tx.QueryRowContext(ctx,
+		if err = q.QueryRowContext(ctx,
 			`UPDATE store_state SET generation = generation + 1 WHERE id = 1 RETURNING generation`).Scan(&generation); err != nil {
 			return 0, err
 		}
@@ -131,13 +240,17 @@ func (s *Store) advanceGeneration(g uint64) {
 
 // view runs fn in a read transaction, which sees one consistent snapshot
 // of the database however many statements fn runs.
-func (s *Store) view(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (s *Store) view(ctx context.Context, op string, fn func(tx querier) error) error {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	q := newStmtTx(tx, s.readStmts)
+	defer func() {
+		tx.Rollback()
+		q.done(ctx)
+	}()
+	if err := fn(q); err != nil {
 		if _, ok := errors.AsType[*warden.Error](err); ok {
 			return err
 		}

@@ -50,7 +50,7 @@ func (s *Store) CreateUser(ctx context.Context, account string, in warden.Create
 		return nil, err
 	}
 	var u *warden.User
-	err := s.update(ctx, "sqlstore.CreateUser", func(tx *sql.Tx) error {
+	err := s.update(ctx, "sqlstore.CreateUser", func(tx querier) error {
 		if _, err := s.account(ctx, tx, account); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func nullable(s string) any {
 
 func (s *Store) User(ctx context.Context, account, name string) (*warden.User, error) {
 	var u *warden.User
-	err := s.view(ctx, "sqlstore.User", func(tx *sql.Tx) (err error) {
+	err := s.view(ctx, "sqlstore.User", func(tx querier) (err error) {
 		if u, err = s.findUser(ctx, tx, account, name); err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (s *Store) ListUsers(ctx context.Context, account string, opts warden.ListO
 		return nil, err
 	}
 	var users []*warden.User
-	err = s.view(ctx, "sqlstore.ListUsers", func(tx *sql.Tx) (err error) {
+	err = s.view(ctx, "sqlstore.ListUsers", func(tx querier) (err error) {
 		users, err = queryUsers(ctx, tx, `SELECT `+userColumns+` FROM users
 			WHERE account_id = $1 AND substr(path, 1, $2) = $3 AND name_key > $4 ORDER BY name_key LIMIT $5`,
 			account, len(pq.prefix), pq.prefix, pq.after, pq.fetch())
@@ -151,7 +151,7 @@ func (s *Store) UpdateUser(ctx context.Context, account, name string, in warden.
 		return nil, err
 	}
 	var u *warden.User
-	err := s.update(ctx, "sqlstore.UpdateUser", func(tx *sql.Tx) (err error) {
+	err := s.update(ctx, "sqlstore.UpdateUser", func(tx querier) (err error) {
 		if u, err = s.findUser(ctx, tx, account, name); err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ var userDependents = []struct{ query, message string }{
 }
 
 func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
-	return s.update(ctx, "sqlstore.DeleteUser", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteUser", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -209,7 +209,7 @@ func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
 }
 
 func (s *Store) TagUser(ctx context.Context, account, name string, tags []warden.Tag) error {
-	return s.update(ctx, "sqlstore.TagUser", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.TagUser", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -219,7 +219,7 @@ func (s *Store) TagUser(ctx context.Context, account, name string, tags []warden
 }
 
 func (s *Store) UntagUser(ctx context.Context, account, name string, keys []string) error {
-	return s.update(ctx, "sqlstore.UntagUser", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.UntagUser", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -234,7 +234,7 @@ func (s *Store) ListUserTags(ctx context.Context, account, name string, opts war
 		return nil, err
 	}
 	var page *warden.Page[warden.Tag]
-	err = s.view(ctx, "sqlstore.ListUserTags", func(tx *sql.Tx) error {
+	err = s.view(ctx, "sqlstore.ListUserTags", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -246,7 +246,7 @@ func (s *Store) ListUserTags(ctx context.Context, account, name string, opts war
 }
 
 func (s *Store) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
-	return s.update(ctx, "sqlstore.PutUserPermissionsBoundary", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.PutUserPermissionsBoundary", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (s *Store) PutUserPermissionsBoundary(ctx context.Context, account, name, p
 }
 
 func (s *Store) DeleteUserPermissionsBoundary(ctx context.Context, account, name string) error {
-	return s.update(ctx, "sqlstore.DeleteUserPermissionsBoundary", func(tx *sql.Tx) error {
+	return s.update(ctx, "sqlstore.DeleteUserPermissionsBoundary", func(tx querier) error {
 		u, err := s.findUser(ctx, tx, account, name)
 		if err != nil {
 			return err
