@@ -42,8 +42,9 @@ var published = time.Date(2025, 1, 29, 0, 0, 0, 0, time.UTC)
 // Catalog holds the managed policies. It is immutable and safe for
 // concurrent use.
 type Catalog struct {
-	byARN map[string]*warden.AWSManagedPolicy
-	all   []*warden.AWSManagedPolicy
+	byARN     map[string]*warden.AWSManagedPolicy
+	all       []*warden.AWSManagedPolicy
+	reference []*warden.AWSManagedPolicy // those generated from the reference corpus
 }
 
 var (
@@ -81,6 +82,7 @@ func load() (*Catalog, error) {
 	if err := json.NewDecoder(zr).Decode(&entries); err != nil {
 		return nil, err
 	}
+	fromReference := len(entries)
 	for dir, policyPath := range map[string]string{"aws": "/", "warden": WardenPath} {
 		files, err := extraPolicies.ReadDir(dir)
 		if err != nil {
@@ -100,7 +102,7 @@ func load() (*Catalog, error) {
 		}
 	}
 	c := &Catalog{byARN: make(map[string]*warden.AWSManagedPolicy, len(entries))}
-	for _, e := range entries {
+	for i, e := range entries {
 		p := &warden.AWSManagedPolicy{
 			Policy: warden.ManagedPolicy{
 				AccountID: "aws", ID: policyID(e.ARN), Name: e.Name, Path: e.Path, ARN: e.ARN,
@@ -111,6 +113,9 @@ func load() (*Catalog, error) {
 		}
 		c.byARN[e.ARN] = p
 		c.all = append(c.all, p)
+		if i < fromReference {
+			c.reference = append(c.reference, p)
+		}
 	}
 	slices.SortFunc(c.all, func(a, b *warden.AWSManagedPolicy) int {
 		return strings.Compare(strings.ToLower(a.Policy.Name), strings.ToLower(b.Policy.Name))
@@ -124,6 +129,10 @@ func policyID(arn string) string {
 	sum := sha256.Sum256([]byte(arn))
 	return "ANPA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
 }
+
+// Reference returns the policies generated from the reference corpus of AWS
+// managed policies, in its order; tests use it as a real-world corpus.
+func (c *Catalog) Reference() []*warden.AWSManagedPolicy { return c.reference }
 
 // AWSManagedPolicy implements warden.AWSManagedPolicySource.
 func (c *Catalog) AWSManagedPolicy(arn string) (*warden.AWSManagedPolicy, bool) {

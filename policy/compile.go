@@ -423,3 +423,11 @@ func parseDate(s string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// ParseDate reads a value as Date condition operators do: the W3C profile
+// of ISO 8601, or epoch seconds.
+func ParseDate(s string) (time.Time, bool) { return parseDate(s) }
+
+// ParseNumber reads a value as Numeric condition operators do: an integer or
+// a decimal, never NaN, infinities or hexadecimal forms.
+func ParseNumber(s string) (float64, bool) { return parseNumber(s) }
