@@ -27,6 +27,7 @@ const (
 	EUnmodifiableEntity        = "UnmodifiableEntity"
 	EConcurrentModification    = "ConcurrentModification"
 	EServiceFailure            = "ServiceFailure"
+	EPasswordPolicyViolation   = "PasswordPolicyViolation"
 
 	// Common to every AWS service.
 	EValidationError       = "ValidationError"

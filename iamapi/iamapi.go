@@ -29,6 +29,16 @@ type handler func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsq
 func New(store warden.Store, az *authz.Authorizer) *API {
 	a := &API{store: store, authz: az, now: time.Now, handlers: map[string]handler{}}
 	a.registerUsers()
+	a.registerSimulator()
+	a.registerGroups()
+	a.registerRoles()
+	a.registerInlinePolicies()
+	a.registerAttachments()
+	a.registerPolicies()
+	a.registerAccessKeys()
+	a.registerLoginProfiles()
+	a.registerMFA()
+	a.registerAccount()
 	return a
 }
 

@@ -126,7 +126,7 @@ func (a *API) getUser(ctx context.Context, c *authz.Caller, in *s.GetUserInput) 
 }
 
 func (a *API) listUsers(ctx context.Context, c *authz.Caller, in *s.ListUsersInput) (*s.ListUsersOutput, error) {
-	if err := a.authorize(ctx, c, &authz.Call{Action: "iam:ListUsers", Resource: warden.IAMARN(account(c), "user", "/", "*")}); err != nil {
+	if err := a.authorize(ctx, c, &authz.Call{Action: "iam:ListUsers", Resource: listResource(c, "user", in.PathPrefix)}); err != nil {
 		return nil, err
 	}
 	page, err := a.store.ListUsers(ctx, account(c), listOptions(in.PathPrefix, in.Marker, in.MaxItems))
@@ -141,10 +141,19 @@ func (a *API) listUsers(ctx context.Context, c *authz.Caller, in *s.ListUsersInp
 }
 
 func (a *API) updateUser(ctx context.Context, c *authz.Caller, in *s.UpdateUserInput) error {
-	if _, err := a.authorizeUser(ctx, c, "iam:UpdateUser", in.UserName, nil); err != nil {
+	u, err := a.authorizeUser(ctx, c, "iam:UpdateUser", in.UserName, nil)
+	if err != nil {
 		return err
 	}
-	_, err := a.store.UpdateUser(ctx, account(c), in.UserName, warden.UpdateUserInput{NewName: in.NewUserName, NewPath: in.NewPath})
+	// Renaming or moving needs permission on the user as it will be too
+	// (IAM API Reference, UpdateUser).
+	if u != nil && (in.NewUserName != nil || in.NewPath != nil) {
+		renamed := warden.IAMARN(account(c), "user", deref(in.NewPath, u.Path), deref(in.NewUserName, u.Name))
+		if err := a.authorize(ctx, c, &authz.Call{Action: "iam:UpdateUser", Resource: renamed}); err != nil {
+			return err
+		}
+	}
+	_, err = a.store.UpdateUser(ctx, account(c), in.UserName, warden.UpdateUserInput{NewName: in.NewUserName, NewPath: in.NewPath})
 	return err
 }
 
@@ -194,7 +203,22 @@ func (a *API) putUserPermissionsBoundary(ctx context.Context, c *authz.Caller, i
 }
 
 func (a *API) deleteUserPermissionsBoundary(ctx context.Context, c *authz.Caller, in *s.DeleteUserPermissionsBoundaryInput) error {
-	if _, err := a.authorizeUser(ctx, c, "iam:DeleteUserPermissionsBoundary", in.UserName, nil); err != nil {
+	arn, u, err := a.userTarget(ctx, c, in.UserName)
+	if err != nil {
+		return err
+	}
+	call := &authz.Call{Action: "iam:DeleteUserPermissionsBoundary", Resource: arn}
+	if u != nil {
+		resourceTagKeys(call, u.Tags)
+		if u.PermissionsBoundary != "" {
+			// iam:PermissionsBoundary names the boundary being removed.
+			if call.Keys == nil {
+				call.Keys = map[string]string{}
+			}
+			call.Keys["iam:PermissionsBoundary"] = u.PermissionsBoundary
+		}
+	}
+	if err := a.authorize(ctx, c, call); err != nil {
 		return err
 	}
 	return a.store.DeleteUserPermissionsBoundary(ctx, account(c), in.UserName)
