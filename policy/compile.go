@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,10 @@ type statement struct {
 	src       *Statement
 	vars      bool
 	notAction bool
-	actions   []pattern // lower-cased, matched with ASCII folding
+	// lowerActions are the Action values lower-cased, and actions their
+	// patterns, matched with ASCII folding.
+	lowerActions []string
+	actions      []pattern
 	// resources is nil when the statement has no Resource element (trust
 	// policies), which matches every resource.
 	resources    []resourcePattern
@@ -108,28 +112,23 @@ func (s *Set) index(st *statement) {
 	// A statement goes, per service, either into that service's wildcard
 	// bucket or into the exact buckets of its actions, never both, so no
 	// statement is visited twice for one request.
-	wildServices := map[string]bool{}
-	for _, a := range st.src.Actions {
-		svc, name, _ := strings.Cut(strings.ToLower(a.Text), ":")
-		if a.Text == "*" {
+	var wildServices []string
+	for _, lower := range st.lowerActions {
+		if lower == "*" {
 			s.global = append(s.global, st)
 			return
 		}
-		if strings.ContainsAny(name, "*?") {
-			wildServices[svc] = true
-		}
-	}
-	seen := map[string]bool{}
-	for _, a := range st.src.Actions {
-		lower := strings.ToLower(a.Text)
-		svc, _, _ := strings.Cut(lower, ":")
-		if seen[lower] || (wildServices[svc] && seen[svc+":*"]) {
-			continue
-		}
-		if wildServices[svc] {
-			seen[svc+":*"] = true
+		svc, name, _ := strings.Cut(lower, ":")
+		if strings.ContainsAny(name, "*?") && !slices.Contains(wildServices, svc) {
+			wildServices = append(wildServices, svc)
 			h := hashFold(svc)
 			s.byService[h] = append(s.byService[h], st)
+		}
+	}
+	seen := make(map[string]bool, len(st.lowerActions))
+	for _, lower := range st.lowerActions {
+		svc, _, _ := strings.Cut(lower, ":")
+		if seen[lower] || slices.Contains(wildServices, svc) {
 			continue
 		}
 		seen[lower] = true
@@ -160,9 +159,12 @@ func compileStatement(d Document, st *Statement) (*statement, []Diagnostic) {
 		notResource:  st.NotResource,
 		notPrincipal: st.NotPrincipal,
 	}
-	for _, a := range st.Actions {
+	cs.lowerActions = make([]string, len(st.Actions))
+	cs.actions = make([]pattern, len(st.Actions))
+	for i, a := range st.Actions {
 		// Variables are never substituted in actions: ${…} is literal text.
-		cs.actions = append(cs.actions, compilePattern(strings.ToLower(a.Text), true, false))
+		cs.lowerActions[i] = strings.ToLower(a.Text)
+		cs.actions[i] = compilePattern(cs.lowerActions[i], true, false)
 	}
 	for _, r := range st.Resources {
 		cs.resources = append(cs.resources, compileResource(r.Text, cs.vars))

@@ -232,7 +232,7 @@ func (p *parser) stringList(n *node, path, what string) []Value {
 	case '[':
 		vals := make([]Value, 0, len(n.elems))
 		for i, e := range n.elems {
-			ep := fmt.Sprintf("%s[%d]", path, i)
+			ep := path + "[" + strconv.Itoa(i) + "]"
 			if e.kind != '"' {
 				p.errorf("DATA_TYPE_MISMATCH", ep, e.pos, "%s must be strings, not %s", what, e.kindName())
 				continue
