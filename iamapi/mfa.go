@@ -3,7 +3,10 @@ package iamapi
 import (
 	"context"
 	"encoding/base32"
+	"net/url"
 	"strings"
+
+	"github.com/skip2/go-qrcode"
 
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
@@ -25,10 +28,9 @@ func errAuthenticationCode() error {
 	return warden.Errorf(warden.EInvalidAuthenticationCode, "Authentication code for device is not valid.")
 }
 
-// createVirtualMFADevice returns the seed as IAM does, base32-encoded (the
-// encoder then base64-encodes the blob for the wire). QRCodePNG is left
-// out: Warden has no QR encoder, and authenticator apps accept the seed
-// typed in or an otpauth://totp URI built from it.
+// createVirtualMFADevice returns the seed as IAM does: base32-encoded, and
+// as a QR code of the otpauth://totp URI authenticator apps scan (the
+// encoder then base64-encodes both blobs for the wire).
 func (a *API) createVirtualMFADevice(ctx context.Context, c *authz.Caller, in *s.CreateVirtualMFADeviceInput) (*s.CreateVirtualMFADeviceOutput, error) {
 	tags := tagsIn(in.Tags)
 	call := &authz.Call{
@@ -48,8 +50,20 @@ func (a *API) createVirtualMFADevice(ctx context.Context, c *authz.Caller, in *s
 	if err != nil {
 		return nil, err
 	}
-	seed := []byte(base32.StdEncoding.EncodeToString(d.Seed))
-	return &s.CreateVirtualMFADeviceOutput{VirtualMFADevice: s.VirtualMFADevice{SerialNumber: d.SerialNumber, Base32StringSeed: seed}}, nil
+	secret := base32.StdEncoding.EncodeToString(d.Seed)
+	png, err := qrcode.Encode(otpauthURI(in.VirtualMFADeviceName, account(c), secret), qrcode.Medium, 256)
+	if err != nil {
+		return nil, &warden.Error{Code: warden.EServiceFailure, Message: "The QR code could not be made.", Err: err}
+	}
+	return &s.CreateVirtualMFADeviceOutput{VirtualMFADevice: s.VirtualMFADevice{SerialNumber: d.SerialNumber, Base32StringSeed: []byte(secret), QRCodePNG: png}}, nil
+}
+
+// otpauthURI is the Key URI Format authenticator apps read: the label
+// names the device and account, the secret is the base32 seed.
+func otpauthURI(device, account, secret string) string {
+	label := url.PathEscape("Warden:" + device + "@" + account)
+	q := url.Values{"secret": {strings.TrimRight(secret, "=")}, "issuer": {"Warden"}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
+	return "otpauth://totp/" + label + "?" + q.Encode()
 }
 
 // mfaTarget authorizes an action on a user and returns the device to

@@ -1,6 +1,7 @@
 package iamapi
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/base32"
 	"fmt"
 	"hash"
+	"image/png"
 	"slices"
 	"testing"
 	"time"
@@ -154,8 +156,11 @@ func TestVirtualMFADeviceLifecycle(t *testing.T) {
 		&s.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "alice-phone", Path: aws.String("/care/")})
 	mustOK(t, err)
 	device := out.VirtualMFADevice
-	if device.SerialNumber != "arn:aws:iam::123456789012:mfa/care/alice-phone" || len(device.Base32StringSeed) != 64 || device.QRCodePNG != nil || device.User != nil {
+	if device.SerialNumber != "arn:aws:iam::123456789012:mfa/care/alice-phone" || len(device.Base32StringSeed) != 64 || device.User != nil {
 		t.Fatalf("CreateVirtualMFADevice = %+v", device)
+	}
+	if img, err := png.Decode(bytes.NewReader(device.QRCodePNG)); err != nil || img.Bounds().Dx() < 100 {
+		t.Fatalf("QRCodePNG is not a QR code image: %v", err)
 	}
 	_, err = identityCall[*s.CreateVirtualMFADeviceOutput](t, f, f.root, "CreateVirtualMFADevice",
 		&s.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "alice-phone", Path: aws.String("/care/")})
@@ -268,5 +273,13 @@ func BenchmarkConsecutiveCodes(b *testing.B) {
 		if !consecutiveCodes(seed, now, code1, code2) {
 			b.Fatal("codes refused")
 		}
+	}
+}
+
+func TestOTPAuthURI(t *testing.T) {
+	got := otpauthURI("alice-phone", "123456789012", "JBSWY3DPEHPK3PXP")
+	want := "otpauth://totp/Warden:alice-phone@123456789012?algorithm=SHA1&digits=6&issuer=Warden&period=30&secret=JBSWY3DPEHPK3PXP"
+	if got != want {
+		t.Errorf("otpauthURI = %s, want %s", got, want)
 	}
 }
