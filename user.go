@@ -84,7 +84,10 @@ type UserService interface {
 	// InvalidInput for malformed input.
 	CreateUser(ctx context.Context, account string, in CreateUserInput) (*User, error)
 
-	// User returns the user with the given name, with its tags.
+	// User returns the user with the given name, with its tags. Every
+	// operation on a user reads it first, so stores may cache the answer
+	// until the next write; the value may be shared and must not be
+	// modified.
 	User(ctx context.Context, account, name string) (*User, error)
 
 	// ListUsers returns the account's users whose path starts with

@@ -26,6 +26,9 @@ type authCache struct {
 	generation uint64
 	keys       map[string]*credential
 	principals map[string]*warden.PrincipalPolicies
+	// users answers UserService.User, which every operation on a user
+	// reads to authorize against the user's ARN and tags.
+	users map[string]*warden.User
 }
 
 // credential is a cached AccessKey answer.
@@ -35,7 +38,7 @@ type credential struct {
 }
 
 func newAuthCache() *authCache {
-	return &authCache{keys: map[string]*credential{}, principals: map[string]*warden.PrincipalPolicies{}}
+	return &authCache{keys: map[string]*credential{}, principals: map[string]*warden.PrincipalPolicies{}, users: map[string]*warden.User{}}
 }
 
 func (c *authCache) credential(generation uint64, keyID string) (*credential, bool) {
@@ -56,6 +59,27 @@ func (c *authCache) principalPolicies(generation uint64, arn string) (*warden.Pr
 	}
 	v, ok := c.principals[arn]
 	return v, ok
+}
+
+func (c *authCache) user(generation uint64, key string) (*warden.User, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.generation != generation {
+		return nil, false
+	}
+	v, ok := c.users[key]
+	return v, ok
+}
+
+func (c *authCache) putUser(generation uint64, key string, v *warden.User) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.advance(generation) {
+		if len(c.users) >= maxCacheEntries {
+			clear(c.users)
+		}
+		c.users[key] = v
+	}
 }
 
 func (c *authCache) putCredential(generation uint64, keyID string, v *credential) {
@@ -90,6 +114,7 @@ func (c *authCache) advance(generation uint64) bool {
 	case generation > c.generation:
 		clear(c.keys)
 		clear(c.principals)
+		clear(c.users)
 		c.generation = generation
 	}
 	return true

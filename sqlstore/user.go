@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/warden-iam/warden"
 )
@@ -100,6 +101,13 @@ func nullable(s string) any {
 }
 
 func (s *Store) User(ctx context.Context, account, name string) (*warden.User, error) {
+	generation := s.generation.Load()
+	key := account + "/" + strings.ToLower(name)
+	if s.cache != nil {
+		if u, ok := s.cache.user(generation, key); ok {
+			return u, nil
+		}
+	}
 	var u *warden.User
 	err := s.view(ctx, "sqlstore.User", func(tx querier) (err error) {
 		if u, err = s.findUser(ctx, tx, account, name); err != nil {
@@ -108,7 +116,13 @@ func (s *Store) User(ctx context.Context, account, name string) (*warden.User, e
 		u.Tags, err = s.loadTags(ctx, tx, userTags, u.ID)
 		return err
 	})
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	if s.cache != nil {
+		s.cache.putUser(generation, key, u)
+	}
+	return u, nil
 }
 
 func (s *Store) ListUsers(ctx context.Context, account string, opts warden.ListOptions) (*warden.Page[*warden.User], error) {

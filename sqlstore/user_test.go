@@ -281,3 +281,33 @@ func quotaOptions(edit func(q *warden.Quotas)) sqlstoreOptions {
 	edit(&q)
 	return sqlstoreOptions{Quotas: &q, AWSManagedPolicies: testCatalogue}
 }
+
+// TestUserLookupFollowsWrites checks that a cached User answer is reused
+// while nothing changes and is replaced by the next write to the user.
+func TestUserLookupFollowsWrites(t *testing.T) {
+	RunWithStore(t, "Cache", func(t *testing.T, s warden.Store) {
+		ctx := t.Context()
+		acct := newAccount(t, s)
+		_, err := s.CreateUser(ctx, acct, warden.CreateUserInput{Name: "alice"})
+		noErr(t, err)
+		first, err := s.User(ctx, acct, "alice")
+		noErr(t, err)
+		again, err := s.User(ctx, acct, "ALICE")
+		noErr(t, err)
+		if again != first {
+			t.Error("an unchanged user was read again instead of from the cache")
+		}
+		noErr(t, s.TagUser(ctx, acct, "alice", []warden.Tag{{Key: "team", Value: "care"}}))
+		tagged, err := s.User(ctx, acct, "alice")
+		noErr(t, err)
+		if len(tagged.Tags) != 1 || tagged.Tags[0].Value != "care" {
+			t.Fatalf("after TagUser: %+v", tagged.Tags)
+		}
+		newName := "alicia"
+		_, err = s.UpdateUser(ctx, acct, "alice", warden.UpdateUserInput{NewName: &newName})
+		noErr(t, err)
+		if _, err := s.User(ctx, acct, "alice"); warden.ErrorCode(err) != warden.ENoSuchEntity {
+			t.Fatalf("renamed user still found under its old name: %v", err)
+		}
+	})
+}
