@@ -78,9 +78,32 @@ type ContextValue struct {
 	Multi  bool
 }
 
+// Key is a condition key name with its lookup form computed once, for
+// callers that set the same keys on every request.
+type Key struct{ name, lower string }
+
+// NewKey returns the Key for a condition key name.
+func NewKey(name string) Key { return Key{name: name, lower: strings.ToLower(name)} }
+
+// Reserve makes room for n keys, sparing a request's context the map's
+// growth steps.
+func (c *Context) Reserve(n int) {
+	if c.m == nil {
+		c.m = make(map[string]ContextValue, n)
+	}
+}
+
 // Set stores a single-valued key.
 func (c *Context) Set(key, value string) {
 	c.put(key, ContextValue{Key: key, Values: []string{value}})
+}
+
+// SetKey stores a single-valued key named by a Key.
+func (c *Context) SetKey(k Key, value string) {
+	if c.m == nil {
+		c.m = make(map[string]ContextValue)
+	}
+	c.m[k.lower] = ContextValue{Key: k.name, Values: []string{value}}
 }
 
 // SetMulti stores a multivalued key; an empty list is a present key with no
