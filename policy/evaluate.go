@@ -264,7 +264,7 @@ func decide(l *Layers, req *Request, r *results) (Decision, Reason) {
 	rbp := r.resource
 	rbpAllows := l.Resource != nil && rbp.allow
 	sameAccount := req.ResourceAccount == "" || req.ResourceAccount == p.Account
-	strict := strictResourcePolicy(req.Action)
+	strict := strictResourcePolicy(req)
 
 	switch p.Type {
 	case PrincipalAnonymous, PrincipalServiceType:

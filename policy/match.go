@@ -48,6 +48,11 @@ func (m *principalMatcher) grantFor(p *RequestPrincipal) grant {
 	if m.everyone {
 		return grantDirect
 	}
+	// A web-identity or SAML caller is unsigned (anonymous) and known only
+	// by the identity provider that vouched for it.
+	if p.Federated != "" && contains(m.federated, p.Federated) {
+		return grantDirect
+	}
 	switch p.Type {
 	case PrincipalAnonymous:
 		return grantNone
@@ -56,9 +61,6 @@ func (m *principalMatcher) grantFor(p *RequestPrincipal) grant {
 			return grantDirect
 		}
 		return grantNone
-	}
-	if p.Federated != "" && contains(m.federated, p.Federated) {
-		return grantDirect
 	}
 	if p.CanonicalUser != "" && contains(m.canonicalUser, p.CanonicalUser) {
 		return grantDirect
@@ -132,10 +134,26 @@ func (st *statement) conditionsHold(ctx *Context) bool {
 	return true
 }
 
-// strictResourcePolicy reports whether the action's resource policy must
+// strictResourcePolicy reports whether the request's resource policy must
 // name the principal even within one account: role trust policies and KMS key
-// policies ("Policy evaluation logic", exceptions to same-account rules).
-func strictResourcePolicy(action string) bool {
-	svc, _, _ := strings.Cut(action, ":")
-	return equalFoldASCII(svc, "sts") || equalFoldASCII(svc, "kms")
+// policies ("Policy evaluation logic", exceptions to same-account rules). A
+// trust policy governs the STS actions on a role: AssumeRole*, and
+// TagSession, SetSourceIdentity and SetContext when a role is their
+// resource. The other STS actions (GetFederationToken, GetAccessKeyInfo,
+// DecodeAuthorizationMessage, TagSession of a federated user session, …)
+// have no resource-based policy and identity policies decide them.
+func strictResourcePolicy(req *Request) bool {
+	svc, name, _ := strings.Cut(req.Action, ":")
+	if equalFoldASCII(svc, "kms") {
+		return true
+	}
+	if !equalFoldASCII(svc, "sts") {
+		return false
+	}
+	const assumeRole = "AssumeRole"
+	if len(name) >= len(assumeRole) && equalFoldASCII(name[:len(assumeRole)], assumeRole) {
+		return true
+	}
+	onRole := strings.Contains(req.Resource, ":role/")
+	return onRole && (equalFoldASCII(name, "TagSession") || equalFoldASCII(name, "SetSourceIdentity") || equalFoldASCII(name, "SetContext"))
 }
