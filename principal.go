@@ -2,13 +2,21 @@ package warden
 
 import "context"
 
-// PrincipalKind is the kind of a long-term principal a store knows.
+// PrincipalKind is the kind of a principal: a long-term identity a store
+// knows, a session of temporary credentials, or an AWS service.
 type PrincipalKind string
 
 const (
 	PrincipalRoot PrincipalKind = "Root" // an account's root user
 	PrincipalUser PrincipalKind = "User"
 	PrincipalRole PrincipalKind = "Role"
+	// PrincipalAssumedRole and PrincipalFederatedUser are sessions; their
+	// Session says which role or user they act for.
+	PrincipalAssumedRole   PrincipalKind = "AssumedRole"
+	PrincipalFederatedUser PrincipalKind = "FederatedUser"
+	// PrincipalService is an AWS service principal (ARN and Name are its
+	// name, health-agent.amazonaws.com) acting on a customer's behalf.
+	PrincipalService PrincipalKind = "Service"
 )
 
 // Principal is the identity behind a credential or a policy lookup.
@@ -19,8 +27,21 @@ type Principal struct {
 	// ID is the unique ID policies see as aws:userid: AIDA… for users,
 	// AROA… for roles, the account ID for the root user.
 	ID   string
-	Name string // user or role name; empty for the root user
-	Path string // empty for the root user
+	Name string // user or role name; session name; empty for the root user
+	Path string // empty for the root user and sessions
+	// Session is set for temporary credentials: an AssumedRole or
+	// FederatedUser principal, or a user or root user signing with
+	// GetSessionToken credentials.
+	Session *Session
+}
+
+// PolicyARN returns the ARN whose identity policies apply to the
+// principal: the role or user behind a session, else its own.
+func (p *Principal) PolicyARN() string {
+	if p.Session != nil {
+		return p.Session.Parent.ARN
+	}
+	return p.ARN
 }
 
 // IdentityPolicy is one identity-based policy document that applies to a
@@ -72,6 +93,12 @@ type AuthorizationSource interface {
 	// AccessKey returns the access key with the given ID, with its
 	// decrypted secret, and the principal that owns it. Inactive keys are
 	// returned too: the caller rejects them.
+	//
+	// Temporary (ASIA…) key IDs resolve to their session: an active key
+	// and a principal whose Session holds the token digest and expiry.
+	// Expired sessions are returned (the caller answers ExpiredToken) until
+	// the store purges them; sessions whose role or user was deleted are
+	// not.
 	//
 	// Returns NoSuchEntity ("The Access Key with id ID cannot be found.").
 	AccessKey(ctx context.Context, keyID string) (*AccessKey, *Principal, error)

@@ -13,7 +13,10 @@ type Store interface {
 	AccessKeyService
 	LoginProfileService
 	MFADeviceService
+	SessionService
+	OrganizationService
 	AuthorizationSource
+	AuditService
 
 	// Close releases the store's resources. Writes acknowledged before Close
 	// are durable whether or not it is called.

@@ -52,6 +52,8 @@ type Call struct {
 	// Keys are service-specific condition keys (iam:PassedToService,
 	// iam:PermissionsBoundary, iam:PolicyARN, …), single-valued.
 	Keys map[string]string
+	// MultiKeys are multivalued condition keys (sts:TransitiveTagKeys).
+	MultiKeys map[string][]string
 	// ResourcePolicy is the target's resource-based policy, if it has one
 	// (a role's trust policy for sts:AssumeRole).
 	ResourcePolicy *policy.Set
@@ -63,13 +65,16 @@ type Decision struct {
 	// Message is AWS's AccessDenied text for a denial.
 	Message     string
 	Explanation *policy.Explanation // set for denials, for the log
+	Request     *policy.Request     // set for denials: what was decided
 }
 
 // Authorizer answers calls. It is safe for concurrent use.
 type Authorizer struct {
-	source warden.AuthorizationSource
-	mu     sync.Mutex
-	cache  map[string]*compiled // by principal ARN
+	source   warden.AuthorizationSource
+	mu       sync.Mutex
+	cache    map[string]*compiled        // by principal ARN
+	sessions map[string]*compiledSession // by access key ID
+	orgs     orgCache                    // SCP and RCP levels by account
 }
 
 // compiled holds a principal's compiled identity layers with the store
@@ -81,27 +86,70 @@ type compiled struct {
 	boundary *policy.Set
 }
 
+// compiledSession is a session's compiled session policies, with the
+// session they were built from: sessions never change, but the store hands
+// out a new value when it reloads one.
+type compiledSession struct {
+	from *warden.Session
+	set  *policy.Set
+}
+
+// maxCompiledSessions bounds the session cache; when it fills up it is
+// emptied, which costs each live session one compilation.
+const maxCompiledSessions = 10_000
+
 // New returns an Authorizer over the store's request-path lookups.
 func New(source warden.AuthorizationSource) *Authorizer {
-	return &Authorizer{source: source, cache: map[string]*compiled{}}
+	return &Authorizer{source: source, cache: map[string]*compiled{}, sessions: map[string]*compiledSession{}}
 }
 
 // Authorize decides the call for the caller.
 //
 // Returns ServiceFailure when the caller's policies cannot be read or a
 // stored policy cannot be compiled: authorization fails closed.
-func (a *Authorizer) Authorize(ctx context.Context, c *Caller, call *Call) (*Decision, error) {
+func (a *Authorizer) Authorize(ctx context.Context, c *Caller, call *Call) (d *Decision, err error) {
+	defer traceFrom(ctx).record(call, &d)
 	layers, pp, err := a.layers(ctx, c.Principal)
 	if err != nil {
 		return nil, err
 	}
 	layers.Resource = call.ResourcePolicy
 	req := Request(c, pp, call)
+	if err := a.organize(ctx, c, call, layers, req); err != nil {
+		return nil, err
+	}
+	if limit := sessionLimit(c.Principal, call.Action); limit != "" {
+		return &Decision{Message: DeniedMessage(c.Principal.ARN, call, policy.ReasonNone) + " " + limit,
+			Explanation: &policy.Explanation{Decision: policy.ImplicitDeny}, Request: req}, nil
+	}
 	if policy.Evaluate(layers, req) == policy.Allowed {
 		return &Decision{Allowed: true}, nil
 	}
 	e := policy.Explain(layers, req)
-	return &Decision{Message: DeniedMessage(c.Principal.ARN, call, e.Reason), Explanation: e}, nil
+	return &Decision{Message: DeniedMessage(c.Principal.ARN, call, e.Reason), Explanation: e, Request: req}, nil
+}
+
+// sessionLimit says why credentials of some STS operations may not call an
+// action at all, whatever the policies say (STS API Reference,
+// GetFederationToken and GetSessionToken, "Permissions"): a federated user
+// calls no IAM or STS operation, and GetSessionToken credentials without
+// MFA call no IAM operation and of STS only AssumeRole (GetCallerIdentity
+// needs no authorization).
+func sessionLimit(p *warden.Principal, action string) string {
+	s := p.Session
+	if s == nil {
+		return ""
+	}
+	service, _, _ := strings.Cut(action, ":")
+	switch {
+	case s.Kind == warden.SessionFederatedUser && (strings.EqualFold(service, "iam") || strings.EqualFold(service, "sts")):
+		return "because credentials from GetFederationToken cannot call " + strings.ToUpper(service) + " operations"
+	case s.Kind == warden.SessionToken && strings.EqualFold(service, "iam") && s.MFAAuthenticatedAt.IsZero():
+		return "because credentials from GetSessionToken can call IAM operations only when MFA was used to get them"
+	case s.Kind == warden.SessionToken && strings.EqualFold(service, "sts") && !strings.EqualFold(action, "sts:AssumeRole"):
+		return "because credentials from GetSessionToken can call no STS operation but AssumeRole and GetCallerIdentity"
+	}
+	return ""
 }
 
 // Explain decides the call and always returns the full explanation; the
@@ -112,26 +160,72 @@ func (a *Authorizer) Explain(ctx context.Context, c *Caller, call *Call) (*polic
 		return nil, err
 	}
 	layers.Resource = call.ResourcePolicy
-	return policy.Explain(layers, Request(c, pp, call)), nil
+	req := Request(c, pp, call)
+	if err := a.organize(ctx, c, call, layers, req); err != nil {
+		return nil, err
+	}
+	return policy.Explain(layers, req), nil
 }
 
+// layers returns the caller's compiled policies: the identity policies and
+// boundary of the user or role behind it, and a session's session policies.
+// An AWS service principal has none: only resource-based policies grant it
+// anything.
 func (a *Authorizer) layers(ctx context.Context, p *warden.Principal) (*policy.Layers, *warden.PrincipalPolicies, error) {
-	pp, err := a.source.PrincipalPolicies(ctx, p.ARN)
+	if p.Kind == warden.PrincipalService {
+		return &policy.Layers{}, nil, nil
+	}
+	arn := p.PolicyARN()
+	pp, err := a.source.PrincipalPolicies(ctx, arn)
 	if err != nil {
 		return nil, nil, err
 	}
 	a.mu.Lock()
-	c := a.cache[p.ARN]
+	c := a.cache[arn]
 	a.mu.Unlock()
 	if c == nil || c.from != pp {
 		if c, err = compile(pp); err != nil {
 			return nil, nil, err
 		}
 		a.mu.Lock()
-		a.cache[p.ARN] = c
+		a.cache[arn] = c
 		a.mu.Unlock()
 	}
-	return &policy.Layers{Identity: c.identity, Boundary: c.boundary}, pp, nil
+	session, err := a.sessionPolicies(p.Session)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &policy.Layers{Identity: c.identity, Boundary: c.boundary, Session: session}, pp, nil
+}
+
+// sessionPolicies returns the compiled session policies of a role or
+// federated user session, nil when it has none.
+func (a *Authorizer) sessionPolicies(s *warden.Session) (*policy.Set, error) {
+	if s == nil || s.Kind == warden.SessionToken || len(s.Policies) == 0 {
+		return nil, nil
+	}
+	a.mu.Lock()
+	c := a.sessions[s.AccessKeyID]
+	a.mu.Unlock()
+	if c != nil && c.from == s {
+		return c.set, nil
+	}
+	docs := make([]policy.Document, 0, len(s.Policies))
+	for _, sp := range s.Policies {
+		d, err := document(warden.IdentityPolicy{Name: sp.Name, ARN: sp.Name, Document: sp.Document})
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	set, _ := policy.Compile(docs...)
+	a.mu.Lock()
+	if len(a.sessions) >= maxCompiledSessions {
+		clear(a.sessions)
+	}
+	a.sessions[s.AccessKeyID] = &compiledSession{from: s, set: set}
+	a.mu.Unlock()
+	return set, nil
 }
 
 func compile(pp *warden.PrincipalPolicies) (*compiled, error) {
@@ -169,6 +263,22 @@ func document(ip warden.IdentityPolicy) (policy.Document, error) {
 	return policy.Document{Name: name, Policy: p}, nil
 }
 
+// The global keys every request carries, with their lookup forms computed
+// once.
+var (
+	keyPrincipalArn     = policy.NewKey("aws:PrincipalArn")
+	keyPrincipalAccount = policy.NewKey("aws:PrincipalAccount")
+	keyPrincipalType    = policy.NewKey("aws:PrincipalType")
+	keyUserID           = policy.NewKey("aws:userid")
+	keyUsername         = policy.NewKey("aws:username")
+	keyCurrentTime      = policy.NewKey("aws:CurrentTime")
+	keyEpochTime        = policy.NewKey("aws:EpochTime")
+	keySecureTransport  = policy.NewKey("aws:SecureTransport")
+	keySourceIP         = policy.NewKey("aws:SourceIp")
+	keyUserAgent        = policy.NewKey("aws:UserAgent")
+	keyRequestedRegion  = policy.NewKey("aws:RequestedRegion")
+)
+
 // Request builds the engine's request with the keys AWS sets.
 func Request(c *Caller, pp *warden.PrincipalPolicies, call *Call) *policy.Request {
 	p := c.Principal
@@ -182,47 +292,84 @@ func Request(c *Caller, pp *warden.PrincipalPolicies, call *Call) *policy.Reques
 		req.Resource = "*"
 	}
 	ctx := &req.Context
-	ctx.Set("aws:PrincipalArn", p.ARN)
-	ctx.Set("aws:PrincipalAccount", p.AccountID)
+	if p.Kind == warden.PrincipalService {
+		// A service principal has no account or ARN of its own.
+		req.Principal = policy.RequestPrincipal{Type: policy.PrincipalServiceType, ARN: p.ARN}
+		ctx.Set("aws:PrincipalIsAWSService", "true")
+		ctx.Set("aws:PrincipalServiceName", p.ARN)
+	} else {
+		ctx.SetKey(keyPrincipalArn, p.ARN)
+		ctx.SetKey(keyPrincipalAccount, p.AccountID)
+		ctx.Set("aws:PrincipalIsAWSService", "false")
+	}
 	switch p.Kind {
 	case warden.PrincipalRoot:
 		req.Principal.Type = policy.PrincipalRoot
-		ctx.Set("aws:PrincipalType", "Account")
-		ctx.Set("aws:userid", p.AccountID)
+		ctx.SetKey(keyPrincipalType, "Account")
+		ctx.SetKey(keyUserID, p.AccountID)
 	case warden.PrincipalUser:
 		req.Principal.Type = policy.PrincipalUser
-		ctx.Set("aws:PrincipalType", "User")
-		ctx.Set("aws:userid", p.ID)
-		ctx.Set("aws:username", p.Name)
+		ctx.SetKey(keyPrincipalType, "User")
+		ctx.SetKey(keyUserID, p.ID)
+		ctx.SetKey(keyUsername, p.Name)
 	case warden.PrincipalRole:
 		req.Principal.Type = policy.PrincipalAssumedRole
-		ctx.Set("aws:PrincipalType", "AssumedRole")
+		ctx.SetKey(keyPrincipalType, "AssumedRole")
+	case warden.PrincipalAssumedRole:
+		// Resource-based policies see the session; aws:PrincipalArn is the
+		// role ("aws:PrincipalArn", AWS global condition context keys).
+		req.Principal.Type, req.Principal.Parent = policy.PrincipalAssumedRole, p.Session.Parent.ARN
+		ctx.Set("aws:PrincipalArn", p.Session.Parent.ARN)
+		ctx.SetKey(keyPrincipalType, "AssumedRole")
+		ctx.SetKey(keyUserID, p.ID)
+	case warden.PrincipalFederatedUser:
+		req.Principal.Type, req.Principal.Parent = policy.PrincipalFederatedUser, p.Session.Parent.ARN
+		ctx.Set("aws:PrincipalType", "FederatedUser")
+		ctx.SetKey(keyUserID, p.ID)
 	}
 	if pp != nil {
 		for _, t := range pp.Tags {
 			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
 		}
 	}
+	if s := p.Session; s != nil {
+		// Session tags override the role's or user's tags with the same key
+		// ("Passing session tags in AWS STS").
+		for _, t := range s.Tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+		ctx.Set("aws:TokenIssueTime", s.IssuedAt.UTC().Format(time.RFC3339))
+		if s.SourceIdentity != "" {
+			ctx.Set("aws:SourceIdentity", s.SourceIdentity)
+		}
+		if s.FederatedProvider != "" {
+			ctx.Set("aws:FederatedProvider", s.FederatedProvider)
+		}
+	}
 	now := c.Time
 	if now.IsZero() {
 		now = time.Now()
 	}
-	ctx.Set("aws:CurrentTime", now.UTC().Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	ctx.Set("aws:SecureTransport", strconv.FormatBool(c.SecureTransport))
+	ctx.SetKey(keyCurrentTime, now.UTC().Format(time.RFC3339))
+	ctx.SetKey(keyEpochTime, strconv.FormatInt(now.Unix(), 10))
+	ctx.SetKey(keySecureTransport, strconv.FormatBool(c.SecureTransport))
 	if c.SourceIP != "" {
-		ctx.Set("aws:SourceIp", c.SourceIP)
+		ctx.SetKey(keySourceIP, c.SourceIP)
 	}
 	if c.UserAgent != "" {
-		ctx.Set("aws:UserAgent", c.UserAgent)
+		ctx.SetKey(keyUserAgent, c.UserAgent)
 	}
 	if c.Region != "" {
-		ctx.Set("aws:RequestedRegion", c.Region)
+		ctx.SetKey(keyRequestedRegion, c.Region)
 	}
-	if c.Temporary {
-		ctx.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(!c.MFAAuthenticatedAt.IsZero()))
-		if !c.MFAAuthenticatedAt.IsZero() {
-			ctx.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(now.Sub(c.MFAAuthenticatedAt)/time.Second), 10))
+	mfaAt := c.MFAAuthenticatedAt
+	if p.Session != nil && mfaAt.IsZero() {
+		mfaAt = p.Session.MFAAuthenticatedAt
+	}
+	if c.Temporary || p.Session != nil {
+		ctx.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(!mfaAt.IsZero()))
+		if !mfaAt.IsZero() {
+			ctx.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(now.Sub(mfaAt)/time.Second), 10))
 		}
 	}
 	if len(call.RequestTags) > 0 || call.TagKeys != nil {
@@ -238,6 +385,9 @@ func Request(c *Caller, pp *warden.PrincipalPolicies, call *Call) *policy.Reques
 	}
 	for k, v := range call.Keys {
 		ctx.Set(k, v)
+	}
+	for k, v := range call.MultiKeys {
+		ctx.SetMulti(k, v)
 	}
 	return req
 }
@@ -263,6 +413,9 @@ func DeniedMessage(principalARN string, call *Call, reason policy.Reason) string
 // sees only AWS's message.
 type Denied struct {
 	Explanation *policy.Explanation
+	// Request is the request that was denied, with its context keys, for
+	// encoded authorization messages.
+	Request *policy.Request
 }
 
 func (d *Denied) Error() string {
@@ -274,5 +427,5 @@ func (d *Decision) Err() error {
 	if d.Allowed {
 		return nil
 	}
-	return &warden.Error{Code: warden.EAccessDenied, Message: d.Message, Err: &Denied{Explanation: d.Explanation}}
+	return &warden.Error{Code: warden.EAccessDenied, Message: d.Message, Err: &Denied{Explanation: d.Explanation, Request: d.Request}}
 }

@@ -1,6 +1,7 @@
 package awsquery
 
 import (
+	"iter"
 	"net/url"
 	"slices"
 	"strings"
@@ -39,6 +40,17 @@ func NewParams(values url.Values) *Params {
 
 // Len returns the number of parameters.
 func (p *Params) Len() int { return len(p.names) }
+
+// All yields every parameter in name order, without marking any read.
+func (p *Params) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for i, name := range p.names {
+			if !yield(name, p.values[i]) {
+				return
+			}
+		}
+	}
+}
 
 // Get returns the value of the named parameter without marking it read.
 func (p *Params) Get(name string) (string, bool) {

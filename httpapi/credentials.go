@@ -25,7 +25,12 @@ func (c credentialStore) LookupAccessKey(ctx context.Context, id string) (*sigv4
 	if err != nil {
 		return nil, err
 	}
-	return &sigv4.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.SecretAccessKey, Principal: principal}, nil
+	creds := &sigv4.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.SecretAccessKey, Principal: principal}
+	if s := principal.Session; s != nil {
+		// The store keeps only a digest of the session token.
+		creds.SessionTokenSHA256, creds.Expires = s.TokenSHA256[:], s.Expires
+	}
+	return creds, nil
 }
 
 // lastUsedRecorder notes which access key signed what, off the request
@@ -53,6 +58,11 @@ func newLastUsedRecorder(keys warden.AccessKeyService, logger *slog.Logger) *las
 }
 
 func (r *lastUsedRecorder) record(keyID, service, region string, at time.Time) {
+	if warden.IsTemporaryAccessKeyID(keyID) {
+		// Last-used data belongs to long-term keys; a role session is
+		// recorded as the role's last use when it is issued.
+		return
+	}
 	r.mu.Lock()
 	r.pending[keyID] = keyUse{service, region, at}
 	r.mu.Unlock()

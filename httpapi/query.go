@@ -40,6 +40,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 		rec.service = api.Service()
 	}
 	rec.action = req.Action
+	rec.params = req.Params
 
 	auth, err := s.verifier.Verify(r, body)
 	if err != nil {
@@ -55,6 +56,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 	}
 	principal := auth.Credentials.Principal.(*warden.Principal)
 	rec.principal, rec.keyID = principal.ARN, auth.AccessKeyID
+	rec.identity, rec.region = principal, auth.Region
 	if s.lastUsed != nil {
 		s.lastUsed.record(auth.AccessKeyID, rec.service.ARNNamespace, auth.Region, s.now())
 	}
@@ -73,14 +75,18 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 	caller := &authz.Caller{
 		Principal:       principal,
 		AccessKeyID:     auth.AccessKeyID,
-		Temporary:       auth.Credentials.SessionToken != "",
+		Temporary:       auth.Credentials.Temporary(),
 		SourceIP:        sourceIP(r),
 		SecureTransport: r.TLS != nil,
 		UserAgent:       r.UserAgent(),
 		Region:          auth.Region,
 		Time:            s.now(),
 	}
-	out, err := api.Handle(r.Context(), caller, op, in)
+	ctx := r.Context()
+	if s.auditor != nil {
+		ctx = authz.WithTrace(ctx, &rec.trace)
+	}
+	out, err := api.Handle(ctx, caller, op, in)
 	if err != nil {
 		fail(err)
 		return

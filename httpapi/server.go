@@ -14,8 +14,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/awsjson"
 	"github.com/warden-iam/warden/awsquery"
 	"github.com/warden-iam/warden/sigv4"
 )
@@ -35,8 +38,13 @@ type Server struct {
 	logger   *slog.Logger
 	metrics  *Metrics
 	lastUsed *lastUsedRecorder
+	auditor  Auditor
 	maxBody  int64
 	now      func() time.Time
+
+	json map[string]JSONAPI // by X-Amz-Target prefix
+	// jsonFallback answers JSON requests that name no known service.
+	jsonFallback JSONAPI
 }
 
 // Config configures a Server.
@@ -46,9 +54,16 @@ type Config struct {
 	APIs    []QueryAPI              // the first one also answers malformed requests
 	Logger  *slog.Logger
 	Metrics *Metrics
+	// Auditor keeps the audit trail: it is given an event for every
+	// request. Nil means no trail.
+	Auditor Auditor
 	// MaxBodyBytes caps request bodies; zero means 10 MiB.
 	MaxBodyBytes int64
 	Now          func() time.Time
+
+	// JSONAPIs are served over the AWS JSON protocol, chosen by the
+	// X-Amz-Target header; the first also answers unknown targets.
+	JSONAPIs []JSONAPI
 }
 
 // NewServer returns a Server.
@@ -57,6 +72,7 @@ func NewServer(cfg Config) *Server {
 		query:   map[string]QueryAPI{},
 		logger:  cfg.Logger,
 		metrics: cfg.Metrics,
+		auditor: cfg.Auditor,
 		maxBody: cfg.MaxBodyBytes,
 		now:     cfg.Now,
 	}
@@ -72,6 +88,10 @@ func NewServer(cfg Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if c, ok := s.auditor.(prometheus.Collector); ok {
+		// The same auditor may serve several Servers sharing one Metrics.
+		_ = s.metrics.registry.Register(c)
+	}
 	services := map[string]bool{}
 	for i, api := range cfg.APIs {
 		svc := api.Service()
@@ -79,6 +99,15 @@ func NewServer(cfg Config) *Server {
 		services[svc.SigningName] = true
 		if i == 0 {
 			s.fallback = api
+		}
+	}
+	s.json = map[string]JSONAPI{}
+	for i, api := range cfg.JSONAPIs {
+		svc := api.Service()
+		s.json[svc.TargetPrefix] = api
+		services[svc.SigningName] = true
+		if i == 0 {
+			s.jsonFallback = api
 		}
 	}
 	if cfg.Keys != nil {
@@ -96,7 +125,8 @@ func (s *Server) Close(ctx context.Context) {
 }
 
 // ServeHTTP routes every request: the Query protocol lives at "/", for POST
-// (form body) and GET (query string).
+// (form body) and GET (query string); the JSON protocol at "/" too, for
+// POST requests that name their operation in X-Amz-Target.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	rec := &requestRecord{id: newRequestID(), start: start}
@@ -107,6 +137,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.code = warden.EInternalFailure
 			if rec.service != nil {
 				rec.service.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
+			} else if rec.json != nil {
+				rec.json.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
 			} else {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
@@ -119,6 +151,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Warden serves the AWS Query protocol at /.", http.StatusNotFound)
 		return
 	}
+	if r.Header.Get("X-Amz-Target") != "" && s.jsonFallback != nil {
+		s.serveJSON(w, r, rec)
+		return
+	}
 	s.serveQuery(w, r, rec)
 }
 
@@ -127,12 +163,20 @@ type requestRecord struct {
 	id        string
 	start     time.Time
 	service   *awsquery.Service
+	json      *awsjson.Service // set instead of service for JSON requests
 	action    string
 	principal string
 	keyID     string
 	status    int
 	code      string // AWS error code; empty on success
 	err       error
+	// What the audit trail records beyond the access log: the parsed
+	// parameters, who signed and for which region, and the authorization
+	// decisions (traced only when there is an Auditor).
+	params   *awsquery.Params
+	identity *warden.Principal
+	region   string
+	trace    authz.Trace
 }
 
 func (s *Server) finish(r *http.Request, rec *requestRecord) {
@@ -140,6 +184,8 @@ func (s *Server) finish(r *http.Request, rec *requestRecord) {
 	service := "unknown"
 	if rec.service != nil {
 		service = rec.service.ARNNamespace
+	} else if rec.json != nil {
+		service = rec.json.ARNNamespace
 	}
 	action := rec.action
 	if action == "" {
@@ -172,6 +218,9 @@ func (s *Server) finish(r *http.Request, rec *requestRecord) {
 		}
 	}
 	s.logger.LogAttrs(r.Context(), level, "request", attrs...)
+	if s.auditor != nil {
+		s.audit(r, rec)
+	}
 }
 
 func sourceIP(r *http.Request) string {

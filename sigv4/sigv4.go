@@ -59,6 +59,10 @@ type Credentials struct {
 	// SessionToken is set for temporary credentials (ASIA… keys issued by
 	// STS). A request signed with them must carry the same token.
 	SessionToken string
+	// SessionTokenSHA256 may stand in for SessionToken: the SHA-256 digest
+	// of the token, for stores that keep only a digest so that their data
+	// cannot be replayed as a session. The request's token must hash to it.
+	SessionTokenSHA256 []byte
 	// Expires is when temporary credentials stop working; zero for a
 	// long-term key.
 	Expires time.Time
@@ -374,23 +378,36 @@ var canonicalBuffers = sync.Pool{New: func() any {
 
 const maxPooledBuffer = 64 << 10
 
+// Temporary reports whether the credentials are temporary ones, which
+// need a session token.
+func (c *Credentials) Temporary() bool { return c.SessionToken != "" || c.SessionTokenSHA256 != nil }
+
 // checkToken applies the rules for session tokens once the signature has
 // proved the caller holds the secret: temporary credentials need their own
 // token, unexpired; a long-term key takes none. AWS answers a token that
 // does not belong to the key as an invalid one.
 func checkToken(c claim, creds *Credentials, now time.Time) error {
-	switch {
-	case creds.SessionToken == "" && c.hasToken:
+	switch temporary := creds.Temporary(); {
+	case !temporary && c.hasToken:
 		return invalidClientToken("session token presented with a long-term access key")
-	case creds.SessionToken != "" && !c.hasToken:
+	case temporary && !c.hasToken:
 		return invalidClientToken("temporary access key used without its session token")
 	case creds.SessionToken != "" && subtle.ConstantTimeCompare([]byte(c.token), []byte(creds.SessionToken)) != 1:
+		return invalidClientToken("session token does not belong to the access key")
+	case creds.SessionToken == "" && creds.SessionTokenSHA256 != nil && !tokenDigestMatches(c.token, creds.SessionTokenSHA256):
 		return invalidClientToken("session token does not belong to the access key")
 	}
 	if !creds.Expires.IsZero() && !now.Before(creds.Expires) {
 		return expiredToken()
 	}
 	return nil
+}
+
+// tokenDigestMatches compares the digest of a presented token with the
+// stored one in constant time.
+func tokenDigestMatches(token string, digest []byte) bool {
+	sum := sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare(sum[:], digest) == 1
 }
 
 func (v *Verifier) now() time.Time {

@@ -36,6 +36,9 @@ func (s *Store) AccessKey(ctx context.Context, keyID string) (*warden.AccessKey,
 }
 
 func (s *Store) loadCredential(ctx context.Context, q querier, keyID string) (*credential, error) {
+	if warden.IsTemporaryAccessKeyID(keyID) {
+		return s.loadSessionCredential(ctx, q, keyID)
+	}
 	key := &warden.AccessKey{ID: keyID}
 	var sealed []byte
 	var status string

@@ -104,6 +104,8 @@ type Store struct {
 	// answer; cache entries remember the generation they were read at.
 	generation atomic.Uint64
 	cache      *authCache // nil when disabled
+	// controls caches OrganizationControls when cache is not nil.
+	controls controlsCache
 	// stopSync ends the goroutine that picks up other processes' writes;
 	// syncDone is closed when it has.
 	stopSync context.CancelFunc

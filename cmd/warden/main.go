@@ -66,6 +66,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.AddCommand(m.catalogCommand())
 	root.AddCommand(m.serveCommand())
 	root.AddCommand(m.adminCommand())
+	root.AddCommand(m.auditCommand())
 	return root
 }
 

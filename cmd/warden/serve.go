@@ -18,7 +18,9 @@ import (
 	"github.com/warden-iam/warden/httpapi"
 	"github.com/warden-iam/warden/iamapi"
 	"github.com/warden-iam/warden/managed"
+	"github.com/warden-iam/warden/orgsapi"
 	"github.com/warden-iam/warden/sqlstore"
+	"github.com/warden-iam/warden/stsapi"
 )
 
 // serveConfig is what `warden serve` runs with.
@@ -29,6 +31,7 @@ type serveConfig struct {
 	accountID   string
 	region      string
 	logFormat   string
+	audit       bool
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -55,6 +58,7 @@ environment variable (--admin-listen: WARDEN_ADMIN_LISTEN).`,
 	f.StringVar(&cfg.accountID, "account-id", "", "12-digit account id to create on first start (default: generated)")
 	f.StringVar(&cfg.region, "region", defaultRegion, "region Warden reports as its own")
 	f.StringVar(&cfg.logFormat, "log-format", "text", "access log format: text or json")
+	f.BoolVar(&cfg.audit, "audit", true, "record every request in the audit trail (warden audit); turn off only to measure its cost")
 	return cmd
 }
 
@@ -120,12 +124,18 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 
 	metrics := httpapi.NewMetrics()
 	az := authz.New(store)
+	auditor, closeAudit := startAudit(store, logger, cfg.audit)
+	defer closeAudit()
 	srv := httpapi.NewServer(httpapi.Config{
 		Source:  store,
 		Keys:    store,
-		APIs:    []httpapi.QueryAPI{iamapi.New(store, az)},
+		APIs:    []httpapi.QueryAPI{iamapi.New(store, az), stsapi.New(store, az)},
 		Logger:  logger,
 		Metrics: metrics,
+		Auditor: auditor,
+		// Organizations over the JSON protocol; its SCPs and RCPs apply to
+		// every API through the authorizer.
+		JSONAPIs: []httpapi.JSONAPI{orgsapi.New(store, az)},
 	})
 	defer srv.Close(context.Background())
 

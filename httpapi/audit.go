@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/warden-iam/warden"
+)
+
+// Auditor keeps the audit trail (audit.Writer). Record is called once for
+// every request, after its response is written and before it is flushed
+// to the client, so that an answered request has always been recorded. It
+// takes ownership of the event, must be safe for concurrent use and should
+// return quickly.
+type Auditor interface {
+	Record(e *warden.AuditEvent)
+}
+
+// Bounds on the client-supplied strings an event repeats: an
+// unauthenticated client chooses them freely.
+const (
+	maxAuditUserAgent = 1024
+	maxAuditAction    = 128
+)
+
+// audit hands the request's event to the Auditor.
+func (s *Server) audit(r *http.Request, rec *requestRecord) {
+	e := &warden.AuditEvent{
+		Time:      rec.start,
+		RequestID: rec.id,
+		SourceIP:  sourceIP(r),
+		UserAgent: truncate(r.UserAgent(), maxAuditUserAgent),
+		Region:    rec.region,
+		Action:    truncate(rec.action, maxAuditAction),
+		ErrorCode: rec.code,
+	}
+	if rec.service != nil {
+		e.Service = rec.service.ARNNamespace
+	}
+	if rec.identity != nil {
+		e.Identity = warden.NewAuditIdentity(rec.identity, rec.keyID)
+	} else {
+		e.Identity.AccessKeyID = claimedAccessKeyID(r)
+	}
+	if rec.params != nil {
+		e.RequestParameters = warden.NewAuditParameters(e.Service, rec.identity != nil, rec.params.All())
+	}
+	rec.trace.Fill(e)
+	s.auditor.Record(e)
+}
+
+// claimedAccessKeyID returns the access key ID a request that failed
+// authentication was signed with, from the Credential of its Authorization
+// header or its X-Amz-Credential query parameter ("Authenticating Requests
+// (AWS Signature Version 4)"), or "" when it names none that looks like
+// one. Attempts with unknown or revoked keys are what an audit is read for.
+func claimedAccessKeyID(r *http.Request) string {
+	var credential string
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		_, after, ok := strings.Cut(auth, "Credential=")
+		if !ok {
+			return ""
+		}
+		credential = after
+	} else if r.URL.RawQuery != "" {
+		credential = r.URL.Query().Get("X-Amz-Credential")
+	}
+	id, _, _ := strings.Cut(credential, "/")
+	if !looksLikeAccessKeyID(id) {
+		return ""
+	}
+	return id
+}
+
+// looksLikeAccessKeyID accepts what IAM documents for AccessKeyId: 16 to
+// 128 characters, here upper-case letters and digits as AWS issues them.
+func looksLikeAccessKeyID(s string) bool {
+	if len(s) < 16 || len(s) > 128 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
