@@ -170,6 +170,10 @@ func TestDecodeViolations(t *testing.T) {
 		req:  request{method: "POST", target: "/domain"},
 		want: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
 	}, {
+		name: "NullBodyIsEmptyObject",
+		req:  request{method: "POST", target: "/domain", body: " null "},
+		want: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
+	}, {
 		name: "LengthAndPattern",
 		req:  request{method: "POST", target: "/domain", body: `{"name": "` + strings.Repeat("n", 65) + `", "kmsKeyArn": "arn:aws:kms:us-east-1:1:key/x"}`},
 		want: "2 validation errors detected: Value '" + strings.Repeat("n", 65) + "' at 'name' failed to satisfy constraint: Member must have length less than or equal to 64; " +

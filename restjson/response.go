@@ -39,6 +39,9 @@ func (s *Service) WriteResponse(w http.ResponseWriter, op *Operation, requestID 
 	switch {
 	case e.hasPayload:
 		body, ct = e.payload, e.contentType
+		if body == nil {
+			body = []byte{} // an empty payload is still a body, of length 0
+		}
 	case len(body) == 0:
 		body = []byte("{}")
 	}
