@@ -35,14 +35,7 @@ const (
 	EAuthorizationHeaderMalformed  = "AuthorizationHeaderMalformed"
 	EAuthorizationQueryParamsError = "AuthorizationQueryParametersError"
 	EPreconditionFailed            = "PreconditionFailed"
-	ENotModified                   = "NotModified"
 	EInvalidChunkSizeError         = "InvalidChunkSizeError"
-	EInvalidEncodingType           = "InvalidEncodingType"
-	EInvalidContinuationToken      = "InvalidContinuationToken"
-	EUnsupportedSignatureAlgorithm = "UnsupportedSignatureAlgorithm"
-	EMissingSecurityHeader         = "MissingSecurityHeader"
-	ETooManyBuckets                = "TooManyBuckets"
-	EInvalidObjectName             = "InvalidObjectName"
 	EUnexpectedContent             = "UnexpectedContent"
 	EMalformedTrailerError         = "MalformedTrailerError"
 	EMetadataTooLarge              = "MetadataTooLarge"
@@ -82,14 +75,7 @@ var s3Statuses = map[string]int{
 	EAuthorizationHeaderMalformed:  400,
 	EAuthorizationQueryParamsError: 400,
 	EPreconditionFailed:            412,
-	ENotModified:                   304,
 	EInvalidChunkSizeError:         403,
-	EInvalidEncodingType:           400,
-	EInvalidContinuationToken:      400,
-	EUnsupportedSignatureAlgorithm: 400,
-	EMissingSecurityHeader:         400,
-	ETooManyBuckets:                400,
-	EInvalidObjectName:             400,
 	EUnexpectedContent:             400,
 	EMalformedTrailerError:         400,
 	EMetadataTooLarge:              400,

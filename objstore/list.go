@@ -126,7 +126,9 @@ func continuationToken(kind byte, marker string) string {
 
 func parseContinuationToken(token string) (kind byte, marker string, err error) {
 	raw, decodeErr := base64.RawURLEncoding.DecodeString(token)
-	if decodeErr != nil || len(raw) == 0 || (raw[0] != afterKey && raw[0] != afterPrefix) {
+	// Only tokens this store wrote are accepted, in exactly the form it
+	// wrote them (base64 decoders skip line breaks and stray bits).
+	if decodeErr != nil || len(raw) == 0 || (raw[0] != afterKey && raw[0] != afterPrefix) || continuationToken(raw[0], string(raw[1:])) != token {
 		return 0, "", &warden.Error{Code: warden.EInvalidArgument, Message: "The continuation token provided is incorrect",
 			Err: fmt.Errorf("continuation token %q", token)}
 	}

@@ -224,3 +224,22 @@ func FuzzKeys(f *testing.F) {
 		}
 	})
 }
+
+func FuzzContinuationToken(f *testing.F) {
+	f.Add(continuationToken(afterKey, "jobs/1/output.json"))
+	f.Add(continuationToken(afterPrefix, "jobs/"))
+	f.Add("a0")     // not canonical base64: the last digit carries stray bits
+	f.Add("a0\r00") // decoders skip line breaks
+	f.Add("!!!")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, token string) {
+		kind, marker, err := parseContinuationToken(token)
+		if err != nil {
+			wantCode(t, err, warden.EInvalidArgument)
+			return
+		}
+		if again := continuationToken(kind, marker); again != token {
+			t.Fatalf("%q parsed to %c %q, which encodes as %q", token, kind, marker, again)
+		}
+	})
+}

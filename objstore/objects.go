@@ -13,6 +13,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/warden-iam/warden"
@@ -47,7 +48,12 @@ func (s *Store) PutObject(ctx context.Context, in *warden.PutObjectInput) (*ward
 	}()
 
 	digest := md5.New()
-	w := bufio.NewWriterSize(f, 256<<10)
+	w := uploadWriters.Get().(*bufio.Writer)
+	w.Reset(f)
+	defer func() {
+		w.Reset(nil)
+		uploadWriters.Put(w)
+	}()
 	// One byte past the limit is read to tell a body of exactly the limit
 	// from a longer one.
 	size, err := io.Copy(w, io.TeeReader(io.LimitReader(in.Body, s.maxSize+1), digest))
@@ -95,7 +101,7 @@ func (s *Store) PutObject(ctx context.Context, in *warden.PutObjectInput) (*ward
 		return nil, noSuchBucket(in.Bucket)
 	}
 	dest := objectPath(b.dir, in.Key)
-	if err := os.MkdirAll(filepath.Dir(dest), dirMode); err != nil {
+	if err := ensureDir(filepath.Dir(dest)); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(f.Name(), dest); err != nil {
@@ -110,6 +116,24 @@ func (s *Store) PutObject(ctx context.Context, in *warden.PutObjectInput) (*ward
 		b.index.put(entryOf(&info))
 	}
 	return &info, nil
+}
+
+// uploadWriters recycles the buffers uploads are written through: large
+// enough that a big object costs few write calls, too large to allocate
+// for every small one.
+var uploadWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 256<<10) }}
+
+// ensureDir creates a fan-out directory on first use, and syncs its parent
+// so that the directory, and the object about to be renamed into it,
+// survive a crash.
+func ensureDir(dir string) error {
+	switch err := os.Mkdir(dir, dirMode); {
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	case err != nil:
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
 }
 
 func entityTooLarge(limit int64) error {

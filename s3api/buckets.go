@@ -157,6 +157,9 @@ func (h *Handler) deleteBucket(req *request) error {
 	if err := h.store.DeleteBucket(req.r.Context(), b.Name); err != nil {
 		return err
 	}
+	h.mu.Lock()
+	delete(h.policies, b.Name)
+	h.mu.Unlock()
 	h.ok(req, http.StatusNoContent, nil)
 	return nil
 }

@@ -71,6 +71,7 @@ func (ts *testServer) mustCLI(t *testing.T, args ...string) string {
 }
 
 func TestAWSCLI(t *testing.T) {
+	t.Parallel() // each CLI run costs seconds of interpreter start-up
 	ts := startServer(t)
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.txt")
@@ -193,5 +194,26 @@ func TestAWSCLI(t *testing.T) {
 	ts.mustCLI(t, "s3", "rb", "--force", "s3://cli-bucket")
 	if out := ts.mustCLI(t, "s3", "ls"); strings.Contains(out, "cli-bucket") {
 		t.Errorf("bucket still listed:\n%s", out)
+	}
+}
+
+// A bucket in another region answers requests signed for the wrong one
+// with AuthorizationHeaderMalformed naming its region; the CLI signs
+// again for it.
+func TestAWSCLIRegionRedirect(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ts.mustCLI(t, "s3", "mb", "s3://eu-bucket", "--region", "eu-west-1")
+	file := filepath.Join(t.TempDir(), "f.txt")
+	if err := os.WriteFile(file, []byte("hello from us-east-1"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ts.mustCLI(t, "s3", "cp", file, "s3://eu-bucket/f.txt")
+	if out := ts.mustCLI(t, "s3", "ls", "s3://eu-bucket/"); !strings.Contains(out, "f.txt") {
+		t.Errorf("s3 ls:\n%s", out)
+	}
+	var loc struct{ LocationConstraint string }
+	if err := json.Unmarshal([]byte(ts.mustCLI(t, "s3api", "get-bucket-location", "--bucket", "eu-bucket")), &loc); err != nil || loc.LocationConstraint != "eu-west-1" {
+		t.Errorf("get-bucket-location: %+v, %v", loc, err)
 	}
 }

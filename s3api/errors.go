@@ -50,6 +50,12 @@ func (h *Handler) fail(req *request, err error) {
 		h.logger.Error("s3api: internal failure", "request_id", req.rec.RequestID, "err", err)
 		code, message = internalError, "We encountered an internal error. Please try again."
 	}
+	if req.rec.Status != 0 {
+		// The answer has begun (a GetObject whose body failed midway):
+		// the client sees a short body, and the record says why.
+		req.rec.Code, req.rec.Err = code, err
+		return
+	}
 	status := warden.S3Status(code)
 	req.rec.Status, req.rec.Code, req.rec.Err = status, code, err
 

@@ -211,4 +211,3 @@ func wantErrorCode(t *testing.T, err error, code string) {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
 	}
 }
-

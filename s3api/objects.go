@@ -119,11 +119,9 @@ func (h *Handler) readObject(req *request, withBody bool) error {
 		return err
 	}
 	var rng *warden.ByteRange
-	if withBody {
-		rng = parseRange(req.r.Header.Get("Range"))
-	}
 	var obj *warden.Object
 	if withBody {
+		rng = parseRange(req.r.Header.Get("Range"))
 		obj, err = h.store.GetObject(req.r.Context(), b.Name, req.key, rng)
 	} else {
 		var info *warden.ObjectInfo

@@ -120,7 +120,7 @@ func (v *Verifier) VerifyS3(r *http.Request) (*S3Result, error) {
 	case presignParams > 0:
 		c, err = presignedClaim(r, params)
 	default:
-		return nil, noAuthentication(r, params, nil)
+		return nil, s3ClaimError(noAuthentication(r, params, nil), true)
 	}
 	if err != nil {
 		return nil, s3ClaimError(err, presignParams > 0)
@@ -131,7 +131,7 @@ func (v *Verifier) VerifyS3(r *http.Request) (*S3Result, error) {
 	if c.credential.date != c.amzDate[:8] {
 		return nil, s3ClaimError(signatureMismatch("The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date."), c.presigned)
 	}
-	if err := s3CheckTime(v, c, now); err != nil {
+	if err := v.s3CheckTime(c, now); err != nil {
 		return nil, err
 	}
 	res := &S3Result{DecodedContentLength: -1, declared: c.declaredPayload}
@@ -199,7 +199,7 @@ func s3ClaimError(err error, presigned bool) error {
 // s3CheckTime applies the clock window with S3's answers: a signed request
 // too far from the server's clock is RequestTimeTooSkewed, which the SDKs
 // correct their clock on; a presigned URL outside its validity is denied.
-func s3CheckTime(v *Verifier, c claim, now time.Time) error {
+func (v *Verifier) s3CheckTime(c claim, now time.Time) error {
 	err := v.checkTime(c, now)
 	if err == nil {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -302,7 +303,7 @@ func TestVerifyS3SessionTokens(t *testing.T) {
 	mustVerifyS3(t, s3Verifier(testTime), sign(testSessionToken))
 	_, err := s3Verifier(testTime).VerifyS3(sign("another-token"))
 	wantCode(t, err, warden.EInvalidToken)
-	_, err = s3Verifier(testTime.Add(2*time.Hour)).VerifyS3(sign(testSessionToken))
+	_, err = s3Verifier(testTime.Add(2 * time.Hour)).VerifyS3(sign(testSessionToken))
 	if err == nil {
 		t.Fatal("expired session verified")
 	}
@@ -328,7 +329,7 @@ func TestVerifyS3Presigned(t *testing.T) {
 	if !res.Presigned || res.Payload != PayloadUnsigned {
 		t.Errorf("result %+v", res)
 	}
-	_, err = s3Verifier(testTime.Add(2*time.Minute)).VerifyS3(r)
+	_, err = s3Verifier(testTime.Add(2 * time.Minute)).VerifyS3(r)
 	wantCode(t, err, warden.EAccessDenied)
 }
 
@@ -355,4 +356,31 @@ func BenchmarkVerifyS3(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func FuzzCanonicalS3Path(f *testing.F) {
+	for _, p := range []string{"/", "", "/bucket/key", "/b/a!b(c)", "/b/%e2%9c%93", "/b/a%2Fb", "/b/100%", "/b/%zz", "/b/with space", "/b/../x"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		canonical := canonicalS3Path(path)
+		if again := canonicalS3Path(canonical); again != canonical {
+			t.Fatalf("not idempotent: %q -> %q -> %q", path, canonical, again)
+		}
+		for i := range len(canonical) {
+			c := canonical[i]
+			if c != '/' && c != '%' && !isUnreserved(c) {
+				t.Fatalf("%q has a raw %q", canonical, c)
+			}
+		}
+		if path == "" {
+			return // the canonical URI of an empty path is "/"
+		}
+		// Both forms name the same key: they decode alike.
+		want, errRaw := url.PathUnescape(path)
+		got, errCanonical := url.PathUnescape(canonical)
+		if errRaw == nil && (errCanonical != nil || got != want) {
+			t.Fatalf("%q decodes to %q, its canonical form %q to %q (%v)", path, want, canonical, got, errCanonical)
+		}
+	})
 }
