@@ -23,9 +23,9 @@ const (
 	AuditAllow        AuditDecision = "Allow"
 	AuditExplicitDeny AuditDecision = "ExplicitDeny"
 	AuditImplicitDeny AuditDecision = "ImplicitDeny"
-	// AuditNoDecision marks a request that ended before any authorization
-	// was asked for: it failed authentication, did not parse, or named an
-	// operation Warden does not serve.
+	// AuditNoDecision marks a request that asked for no authorization: it
+	// failed authentication, did not parse, named an operation Warden does
+	// not serve, or needs no permission (sts:GetCallerIdentity).
 	AuditNoDecision AuditDecision = ""
 )
 
@@ -38,7 +38,7 @@ const AuditRedacted = "HIDDEN_DUE_TO_SECURITY_REASONS"
 // empty for a request that failed authentication, except AccessKeyID when
 // the request named one.
 type AuditIdentity struct {
-	// Type is Root, IAMUser, AssumedRole or FederatedUser.
+	// Type is Root, IAMUser, AssumedRole, FederatedUser or AWSService.
 	Type        string
 	ARN         string
 	AccountID   string
@@ -172,10 +172,14 @@ const (
 
 // AuditService keeps the audit trail.
 type AuditService interface {
-	// AppendAuditEvents adds events to the end of the trail in order, all
-	// of them or none. It sets each event's Seq, PrevHash and Hash. Once it
-	// returns, the events are as durable as any other acknowledged write.
-	AppendAuditEvents(ctx context.Context, events []*AuditEvent) error
+	// AppendAuditRecords adds events, encoded as records
+	// (AuditEvent.AppendRecord), to the end of the trail in order, all of
+	// them or none, each chained to the one before. It returns the trail's
+	// new head. Once it returns, the events are as durable as any other
+	// acknowledged write.
+	//
+	// Returns InvalidInput for a record that does not begin as a record.
+	AppendAuditRecords(ctx context.Context, records [][]byte) (*AuditHead, error)
 
 	// ListAuditEvents returns the events that match the filter in Seq
 	// order (newest first with Reverse). A page is full when it holds

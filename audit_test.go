@@ -84,11 +84,11 @@ func TestAuditRecordKeepsMicroseconds(t *testing.T) {
 func TestAuditRecordRejectsMalformed(t *testing.T) {
 	valid := fullAuditEvent().AppendRecord(nil)
 	tests := map[string][]byte{
-		"empty":          nil,
-		"version 0":      append([]byte{0}, valid[1:]...),
-		"version 2":      append([]byte{2}, valid[1:]...),
-		"trailing byte":  append(slices.Clone(valid), 0),
-		"huge length":    {1, 0, 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"empty":         nil,
+		"version 0":     append([]byte{0}, valid[1:]...),
+		"version 2":     append([]byte{2}, valid[1:]...),
+		"trailing byte": append(slices.Clone(valid), 0),
+		"huge length":   {1, 0, 0xff, 0xff, 0xff, 0xff, 0x0f},
 		// Version, time 0, eleven empty strings, then an MFA flag of 2.
 		"bool 2":         append(append([]byte{1, 0}, make([]byte, 11)...), 2),
 		"varint overrun": {1, 0x80, 0x80, 0x80},

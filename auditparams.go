@@ -70,8 +70,20 @@ func NewAuditParameters(service string, authenticated bool, params iter.Seq2[str
 	return out
 }
 
+// secretLengths marks the lengths of the names in secretParameters, which
+// spares most names the comparisons.
+var secretLengths = func() (lengths [32]bool) {
+	for _, s := range secretParameters {
+		lengths[len(s)] = true
+	}
+	return lengths
+}()
+
 func secretParameter(name string) bool {
 	last := name[strings.LastIndexByte(name, '.')+1:]
+	if len(last) >= len(secretLengths) || !secretLengths[len(last)] {
+		return false
+	}
 	for _, s := range secretParameters {
 		if strings.EqualFold(last, s) {
 			return true

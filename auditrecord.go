@@ -27,13 +27,35 @@ const auditChainLabel = "warden audit chain v1\n"
 // AuditHash returns the hex SHA-256 that chains a record to the hash of
 // the event before it.
 func AuditHash(prevHash string, record []byte) string {
-	h := sha256.New()
-	h.Write([]byte(auditChainLabel))
-	h.Write([]byte(prevHash))
-	h.Write([]byte{'\n'})
-	h.Write(record)
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))
+	sum := AuditHashSum(prevHash, record)
+	return hex.EncodeToString(sum[:])
+}
+
+// AuditHashSum is AuditHash before hex encoding, for stores that keep
+// hashes as bytes.
+func AuditHashSum(prevHash string, record []byte) [sha256.Size]byte {
+	// Hashing one contiguous input spares a hash state on the heap; the
+	// array holds a typical record, and append moves larger ones.
+	var buf [1024]byte
+	in := append(buf[:0], auditChainLabel...)
+	in = append(in, prevHash...)
+	in = append(in, '\n')
+	in = append(in, record...)
+	return sha256.Sum256(in)
+}
+
+// AuditRecordTime returns the request time a record holds, without
+// decoding the rest of it.
+func AuditRecordTime(record []byte) (time.Time, error) {
+	d := recordDecoder{b: record}
+	if d.byte() != auditRecordVersion {
+		return time.Time{}, errBadRecord
+	}
+	micros := d.varint()
+	if d.err != nil {
+		return time.Time{}, errBadRecord
+	}
+	return time.UnixMicro(micros).UTC(), nil
 }
 
 // AppendRecord appends the event's record to b. Times are kept to the

@@ -17,6 +17,10 @@ const (
 	// PrincipalService is an AWS service principal (ARN and Name are its
 	// name, health-agent.amazonaws.com) acting on a customer's behalf.
 	PrincipalService PrincipalKind = "Service"
+	// PrincipalAnonymous is an unsigned caller, admitted only by the
+	// operations that authenticate with a token they carry
+	// (AssumeRoleWithWebIdentity). It has no account, ARN or policies.
+	PrincipalAnonymous PrincipalKind = "Anonymous"
 )
 
 // Principal is the identity behind a credential or a policy lookup.

@@ -8,6 +8,7 @@ type Store interface {
 	UserService
 	GroupService
 	RoleService
+	OIDCProviderService
 	PolicyService
 	IdentityPolicyService
 	AccessKeyService
@@ -17,6 +18,7 @@ type Store interface {
 	OrganizationService
 	AuthorizationSource
 	AuditService
+	HealthService
 
 	// Close releases the store's resources. Writes acknowledged before Close
 	// are durable whether or not it is called.

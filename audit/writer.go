@@ -20,6 +20,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -33,7 +34,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultFlushInterval = 50 * time.Millisecond
-	DefaultBatchSize     = 512
+	DefaultBatchSize     = 2048
 	DefaultQueueSize     = 16 << 10
 	DefaultMaxWait       = 5 * time.Second
 )
@@ -58,17 +59,20 @@ type Writer struct {
 	store         warden.AuditService
 	flushInterval time.Duration
 	batchSize     int
+	queueSize     int
 	maxWait       time.Duration
 	log           *slog.Logger
 
-	queue chan *warden.AuditEvent
-	// mu is held shared by Record while it enqueues and exclusively by
-	// Close to stop new events, so that once Close holds it every event
-	// recorded before is in the queue.
-	mu     sync.RWMutex
-	closed bool
-	stop   chan struct{} // closed by Close: drain the queue and return
-	done   chan struct{} // closed when the loop has returned
+	mu      sync.Mutex
+	pending []queued // in the order recorded
+	closed  bool
+	// room is closed, and replaced, each time the loop takes events:
+	// Record waits on it while the queue is full.
+	room chan struct{}
+	// wake tells the loop that a batch began or filled up, or that Close
+	// was called; one token is enough, the loop looks at pending itself.
+	wake chan struct{}
+	done chan struct{} // closed when the loop has returned
 	// ctx is the context of every store call; Close cancels it when its own
 	// context ends before the last commit.
 	ctx    context.Context
@@ -80,16 +84,26 @@ type Writer struct {
 	written, dropped, failures, waits atomic.Uint64
 }
 
+// queued is an event waiting for its commit. Its record is encoded on the
+// request's goroutine, while the event's strings are still in that CPU's
+// cache; the loop only moves bytes.
+type queued struct {
+	record    []byte
+	arrived   time.Time
+	requestID string // for the log, should the event be lost
+}
+
 // NewWriter starts a Writer over the store.
 func NewWriter(store warden.AuditService, opts Options) *Writer {
 	w := &Writer{
 		store:         store,
 		flushInterval: positiveOr(opts.FlushInterval, DefaultFlushInterval),
 		batchSize:     positiveOr(opts.BatchSize, DefaultBatchSize),
+		queueSize:     positiveOr(opts.QueueSize, DefaultQueueSize),
 		maxWait:       positiveOr(opts.MaxWait, DefaultMaxWait),
 		log:           opts.Logger,
-		queue:         make(chan *warden.AuditEvent, positiveOr(opts.QueueSize, DefaultQueueSize)),
-		stop:          make(chan struct{}),
+		room:          make(chan struct{}),
+		wake:          make(chan struct{}, 1),
 		done:          make(chan struct{}),
 	}
 	if w.log == nil {
@@ -107,28 +121,60 @@ func positiveOr[T int | time.Duration](v, def T) T {
 	return v
 }
 
-// Record adds the event to the trail and takes ownership of it. It returns
-// at once while the queue has room; see the package documentation for
-// when it does not.
+// Record adds the event to the trail. It returns at once while the queue
+// has room; see the package documentation for when it does not. The event
+// is not kept: Record encodes it.
 func (w *Writer) Record(e *warden.AuditEvent) {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
+	q := queued{record: encode(e), arrived: e.Time, requestID: e.RequestID}
+	var timeout <-chan time.Time
+	w.mu.Lock()
+	for len(w.pending) >= w.queueSize && !w.closed {
+		room := w.room
+		w.mu.Unlock()
+		if timeout == nil {
+			w.waits.Add(1)
+			t := time.NewTimer(w.maxWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-room:
+		case <-timeout:
+			w.drop(e, fmt.Sprintf("the audit queue stayed full for %s", w.maxWait))
+			return
+		}
+		w.mu.Lock()
+	}
 	if w.closed {
+		w.mu.Unlock()
 		w.drop(e, "the audit trail is closed")
 		return
 	}
-	select {
-	case w.queue <- e:
-		return
-	default:
+	w.pending = append(w.pending, q)
+	n := len(w.pending)
+	w.mu.Unlock()
+	if n == 1 || n == w.batchSize {
+		w.signal()
 	}
-	w.waits.Add(1)
-	t := time.NewTimer(w.maxWait)
-	defer t.Stop()
+}
+
+// scratch holds buffers to encode records in: a record is kept in an
+// allocation of its own size, which the collector then handles, and the
+// scratch buffer is used again.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+func encode(e *warden.AuditEvent) []byte {
+	buf := scratch.Get().(*[]byte)
+	*buf = e.AppendRecord((*buf)[:0])
+	record := bytes.Clone(*buf)
+	scratch.Put(buf)
+	return record
+}
+
+func (w *Writer) signal() {
 	select {
-	case w.queue <- e:
-	case <-t.C:
-		w.drop(e, fmt.Sprintf("the audit queue stayed full for %s", w.maxWait))
+	case w.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -138,80 +184,75 @@ func (w *Writer) drop(e *warden.AuditEvent, why string) {
 		"service", e.Service, "action", e.Action, "code", e.ErrorCode)
 }
 
-// loop gathers batches and commits them until Close.
+// loop commits batches until Close, then commits what is left.
 func (w *Writer) loop() {
 	defer close(w.done)
-	batch := make([]*warden.AuditEvent, 0, w.batchSize)
 	timer := time.NewTimer(w.flushInterval)
 	timer.Stop()
+	var batch []queued
 	for {
-		select {
-		case e := <-w.queue:
-			batch = append(batch, e)
-			if len(batch) < w.batchSize {
-				if len(batch) > 1 {
-					continue
-				}
-				// The window runs from the request's arrival: an event
-				// that waited in the queue behind a commit has less of
-				// it left.
-				if wait := min(w.flushInterval-time.Since(e.Time), w.flushInterval); wait > 0 {
-					timer.Reset(wait)
+		w.mu.Lock()
+		n, closed := len(w.pending), w.closed
+		var oldest time.Time
+		if n > 0 {
+			oldest = w.pending[0].arrived
+		}
+		w.mu.Unlock()
+		switch {
+		case n == 0 && closed:
+			return
+		case n == 0:
+			<-w.wake
+			continue
+		case n < w.batchSize && !closed:
+			// The window runs from the request's arrival: an event that
+			// waited behind a commit has less of it left.
+			if wait := min(w.flushInterval-time.Since(oldest), w.flushInterval); wait > 0 {
+				timer.Reset(wait)
+				select {
+				case <-timer.C:
+				case <-w.wake:
+					// A full batch or Close: look again.
+					timer.Stop()
 					continue
 				}
 			}
-		case <-timer.C:
-		case <-w.stop:
-			timer.Stop()
-			w.drainAndCommit(batch)
-			return
 		}
-		timer.Stop()
-		batch = w.fill(batch)
+		batch = w.take(batch)
 		w.commit(batch)
-		clear(batch)
-		batch = batch[:0]
 	}
 }
 
-// fill adds queued events to the batch up to the batch size, without
-// waiting.
-func (w *Writer) fill(batch []*warden.AuditEvent) []*warden.AuditEvent {
-	for len(batch) < w.batchSize {
-		select {
-		case e := <-w.queue:
-			batch = append(batch, e)
-		default:
-			return batch
-		}
+// take moves up to a batch of events out of the queue and lets waiting
+// Records in.
+func (w *Writer) take(batch []queued) []queued {
+	clear(batch)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.pending) <= w.batchSize {
+		batch, w.pending = w.pending, batch[:0]
+	} else {
+		batch = append(batch[:0], w.pending[:w.batchSize]...)
+		rest := copy(w.pending, w.pending[w.batchSize:])
+		clear(w.pending[rest:])
+		w.pending = w.pending[:rest]
 	}
+	close(w.room)
+	w.room = make(chan struct{})
 	return batch
-}
-
-// drainAndCommit commits the batch and everything queued. Record adds
-// nothing once Close has begun, so the queue only empties.
-func (w *Writer) drainAndCommit(batch []*warden.AuditEvent) {
-	for {
-		batch = w.fill(batch)
-		if len(batch) == 0 {
-			return
-		}
-		w.commit(batch)
-		clear(batch)
-		batch = batch[:0]
-	}
 }
 
 // commit appends the batch, retrying with backoff while the store fails:
 // the batch keeps its place in the trail, and Record's backpressure holds
 // requests back meanwhile. It gives up only when Close runs out of time.
-func (w *Writer) commit(batch []*warden.AuditEvent) {
-	if len(batch) == 0 {
-		return
+func (w *Writer) commit(batch []queued) {
+	records := make([][]byte, len(batch))
+	for i, q := range batch {
+		records[i] = q.record
 	}
 	backoff := 50 * time.Millisecond
 	for {
-		err := w.store.AppendAuditEvents(w.ctx, batch)
+		_, err := w.store.AppendAuditRecords(w.ctx, records)
 		if err == nil {
 			w.written.Add(uint64(len(batch)))
 			return
@@ -228,8 +269,8 @@ func (w *Writer) commit(batch []*warden.AuditEvent) {
 		}
 		w.dropped.Add(uint64(len(batch)))
 		ids := make([]string, 0, min(len(batch), 10))
-		for _, e := range batch[:cap(ids)] {
-			ids = append(ids, e.RequestID)
+		for _, q := range batch[:cap(ids)] {
+			ids = append(ids, q.requestID)
 		}
 		w.log.Error("audit events lost at shutdown: the store did not accept them in time", "events", len(batch),
 			"request_ids", ids, "error", err)
@@ -244,12 +285,9 @@ func (w *Writer) commit(batch []*warden.AuditEvent) {
 func (w *Writer) Close(ctx context.Context) error {
 	droppedBefore := w.dropped.Load()
 	w.mu.Lock()
-	already := w.closed
 	w.closed = true
 	w.mu.Unlock()
-	if !already {
-		close(w.stop)
-	}
+	w.signal()
 	select {
 	case <-w.done:
 	case <-ctx.Done():
@@ -279,6 +317,12 @@ func (w *Writer) Stats() Stats {
 		Dropped:        w.dropped.Load(),
 		CommitFailures: w.failures.Load(),
 		QueueWaits:     w.waits.Load(),
-		Queued:         len(w.queue),
+		Queued:         w.queued(),
 	}
+}
+
+func (w *Writer) queued() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.pending)
 }

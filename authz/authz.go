@@ -34,6 +34,10 @@ type Caller struct {
 	UserAgent          string
 	Region             string // the region the request was signed for
 	Time               time.Time
+	// Federated is the identity provider that vouched for an anonymous
+	// caller (the provider's ARN for AssumeRoleWithWebIdentity): trust
+	// policies match it with {"Federated": …}.
+	Federated string
 }
 
 // Call is what a handler asks permission for.
@@ -169,10 +173,10 @@ func (a *Authorizer) Explain(ctx context.Context, c *Caller, call *Call) (*polic
 
 // layers returns the caller's compiled policies: the identity policies and
 // boundary of the user or role behind it, and a session's session policies.
-// An AWS service principal has none: only resource-based policies grant it
-// anything.
+// An AWS service principal and an anonymous caller have none: only
+// resource-based policies grant them anything.
 func (a *Authorizer) layers(ctx context.Context, p *warden.Principal) (*policy.Layers, *warden.PrincipalPolicies, error) {
-	if p.Kind == warden.PrincipalService {
+	if p.Kind == warden.PrincipalService || p.Kind == warden.PrincipalAnonymous {
 		return &policy.Layers{}, nil, nil
 	}
 	arn := p.PolicyARN()
@@ -292,12 +296,19 @@ func Request(c *Caller, pp *warden.PrincipalPolicies, call *Call) *policy.Reques
 		req.Resource = "*"
 	}
 	ctx := &req.Context
-	if p.Kind == warden.PrincipalService {
+	switch p.Kind {
+	case warden.PrincipalService:
 		// A service principal has no account or ARN of its own.
 		req.Principal = policy.RequestPrincipal{Type: policy.PrincipalServiceType, ARN: p.ARN}
 		ctx.Set("aws:PrincipalIsAWSService", "true")
 		ctx.Set("aws:PrincipalServiceName", p.ARN)
-	} else {
+	case warden.PrincipalAnonymous:
+		// Known only by the identity provider that vouched for it, if any.
+		req.Principal = policy.RequestPrincipal{Type: policy.PrincipalAnonymous, Federated: c.Federated}
+		if c.Federated != "" {
+			ctx.Set("aws:FederatedProvider", c.Federated)
+		}
+	default:
 		ctx.SetKey(keyPrincipalArn, p.ARN)
 		ctx.SetKey(keyPrincipalAccount, p.AccountID)
 		ctx.Set("aws:PrincipalIsAWSService", "false")

@@ -19,6 +19,9 @@ import (
 type Trace struct {
 	mu    sync.Mutex
 	calls []tracedCall
+	// inline holds the calls of most requests, which authorize once or
+	// twice, without an allocation of their own.
+	inline [2]tracedCall
 }
 
 type tracedCall struct {
@@ -45,6 +48,9 @@ func (t *Trace) record(call *Call, d **Decision) {
 		return
 	}
 	t.mu.Lock()
+	if t.calls == nil {
+		t.calls = t.inline[:0]
+	}
 	t.calls = append(t.calls, tracedCall{resource: call.Resource, decision: *d})
 	t.mu.Unlock()
 }
@@ -71,6 +77,10 @@ func (t *Trace) Fill(e *warden.AuditEvent) {
 		e.Decision = warden.AuditAllow
 	}
 }
+
+// Fill sets the event's Decision, DecidingLayer and DecidingStatement from
+// the denial.
+func (d *Denied) Fill(e *warden.AuditEvent) { fillDenial(e, d.Explanation) }
 
 // fillDenial records which layer denied and, for an explicit deny, the
 // first Deny statement: the engine lists deciding statements in the order

@@ -1,7 +1,11 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"iter"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/warden-iam/warden"
@@ -10,8 +14,8 @@ import (
 // Auditor keeps the audit trail (audit.Writer). Record is called once for
 // every request, after its response is written and before it is flushed
 // to the client, so that an answered request has always been recorded. It
-// takes ownership of the event, must be safe for concurrent use and should
-// return quickly.
+// must copy what it keeps of the event, which the caller reuses, be safe
+// for concurrent use and return quickly.
 type Auditor interface {
 	Record(e *warden.AuditEvent)
 }
@@ -25,7 +29,8 @@ const (
 
 // audit hands the request's event to the Auditor.
 func (s *Server) audit(r *http.Request, rec *requestRecord) {
-	e := &warden.AuditEvent{
+	e := &rec.event
+	*e = warden.AuditEvent{
 		Time:      rec.start,
 		RequestID: rec.id,
 		SourceIP:  sourceIP(r),
@@ -34,19 +39,57 @@ func (s *Server) audit(r *http.Request, rec *requestRecord) {
 		Action:    truncate(rec.action, maxAuditAction),
 		ErrorCode: rec.code,
 	}
-	if rec.service != nil {
+	switch {
+	case rec.service != nil:
 		e.Service = rec.service.ARNNamespace
+	// JSON and restJson1 callers get the service's own name for an
+	// error (AccessDeniedException), and CloudTrail records that one.
+	case rec.json != nil:
+		e.Service = rec.json.ARNNamespace
+		if rec.err != nil {
+			e.ErrorCode = rec.json.Code(rec.err)
+		}
+	case rec.rest != nil:
+		e.Service = rec.rest.ARNNamespace
+		if rec.err != nil {
+			e.ErrorCode = rec.rest.ErrorType(rec.code)
+		}
 	}
 	if rec.identity != nil {
 		e.Identity = warden.NewAuditIdentity(rec.identity, rec.keyID)
 	} else {
 		e.Identity.AccessKeyID = claimedAccessKeyID(r)
 	}
-	if rec.params != nil {
+	switch {
+	case rec.params != nil:
 		e.RequestParameters = warden.NewAuditParameters(e.Service, rec.identity != nil, rec.params.All())
+	case rec.jsonBody != nil:
+		e.RequestParameters = warden.NewAuditParameters(e.Service, rec.identity != nil, jsonMemberNames(rec.jsonBody))
 	}
 	rec.trace.Fill(e)
+	if d, ok := errorsAsDenied(rec.err); ok && e.Decision == warden.AuditNoDecision {
+		// A denial decided without Authorize still says why.
+		d.Fill(e)
+	}
 	s.auditor.Record(e)
+}
+
+// jsonMemberNames yields the names of the members of a JSON request body's
+// top-level object, in name order. Values are left undecoded: the trail
+// keeps values for IAM and STS only, which speak the Query protocol. A
+// body that is not an object yields nothing.
+func jsonMemberNames(body []byte) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		var members map[string]json.RawMessage
+		if json.Unmarshal(body, &members) != nil {
+			return
+		}
+		for _, name := range slices.Sorted(maps.Keys(members)) {
+			if !yield(name, "") {
+				return
+			}
+		}
+	}
 }
 
 // claimedAccessKeyID returns the access key ID a request that failed

@@ -19,6 +19,7 @@ import (
 
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/awsjson"
 	"github.com/warden-iam/warden/awsquery"
 	"github.com/warden-iam/warden/iamapi/iamshapes"
 )
@@ -32,7 +33,8 @@ type auditLog struct {
 func (l *auditLog) Record(e *warden.AuditEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.events = append(l.events, e)
+	kept := *e
+	l.events = append(l.events, &kept)
 }
 
 func (l *auditLog) only(t *testing.T) *warden.AuditEvent {
@@ -302,4 +304,30 @@ func signedIAM(tb testing.TB, body string) *http.Request {
 	}
 	r.RemoteAddr = "198.51.100.9:5555"
 	return r
+}
+
+func TestAuditEventOfJSONRequests(t *testing.T) {
+	log := &auditLog{}
+	s := NewServer(Config{Source: keySource{warden.AccessKeyActive}, APIs: []QueryAPI{&stubIAM{}}, JSONAPIs: []JSONAPI{newStubJSON()},
+		Logger: slog.New(slog.DiscardHandler), Auditor: log})
+	tests := []struct {
+		op, body string
+		want     warden.AuditEvent
+	}{
+		{"Echo", `{"Name":"Jane Doe","Extra":{"a":1}}`, warden.AuditEvent{Service: "stub", Action: "Echo",
+			RequestParameters: []warden.AuditParameter{{Name: "Extra", Value: warden.AuditRedacted}, {Name: "Name", Value: warden.AuditRedacted}}}},
+		{"Deny", `{}`, warden.AuditEvent{Service: "stub", Action: "Deny", ErrorCode: "AccessDeniedException",
+			Decision: warden.AuditExplicitDeny}},
+		{"Echo", `not json`, warden.AuditEvent{Service: "stub", Action: "Echo", ErrorCode: awsjson.CodeSerialization}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+" "+tt.body, func(t *testing.T) {
+			serve(s, signedJSON(t, "stub", "StubServiceV20240101."+tt.op, tt.body))
+			got := log.only(t)
+			if got.Service != tt.want.Service || got.Action != tt.want.Action || got.Decision != tt.want.Decision || got.ErrorCode != tt.want.ErrorCode ||
+				!reflect.DeepEqual(got.RequestParameters, tt.want.RequestParameters) || got.Identity.ARN != testCaller.ARN {
+				t.Fatalf("event %+v\nwant   %+v", got, tt.want)
+			}
+		})
+	}
 }

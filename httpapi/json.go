@@ -54,6 +54,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, rec *requestR
 		return
 	}
 
+	rec.jsonBody = body
 	auth, err := s.verifier.Verify(r, body)
 	if err != nil {
 		s.metrics.authFailure(warden.ErrorCode(err))
@@ -66,12 +67,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, rec *requestR
 		fail(jsonAuthError(err))
 		return
 	}
-	principal := auth.Credentials.Principal.(*warden.Principal)
-	rec.principal, rec.keyID = principal.ARN, auth.AccessKeyID
-	rec.identity, rec.region = principal, auth.Region
-	if s.lastUsed != nil {
-		s.lastUsed.record(auth.AccessKeyID, svc.ARNNamespace, auth.Region, s.now())
-	}
+	principal := s.signedBy(rec, auth, svc.ARNNamespace)
 
 	// The action is named in logs and metrics only once it is known to
 	// exist, so that clients cannot mint metric labels.
@@ -86,16 +82,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, rec *requestR
 		fail(err)
 		return
 	}
-	caller := &authz.Caller{
-		Principal:       principal,
-		AccessKeyID:     auth.AccessKeyID,
-		Temporary:       auth.Credentials.Temporary(),
-		SourceIP:        sourceIP(r),
-		SecureTransport: r.TLS != nil,
-		UserAgent:       r.UserAgent(),
-		Region:          auth.Region,
-		Time:            s.now(),
-	}
+	caller := s.caller(r, auth, principal)
 	ctx := r.Context()
 	if s.auditor != nil {
 		ctx = authz.WithTrace(ctx, &rec.trace)

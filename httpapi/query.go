@@ -42,23 +42,25 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 	rec.action = req.Action
 	rec.params = req.Params
 
+	var caller *authz.Caller
 	auth, err := s.verifier.Verify(r, body)
-	if err != nil {
+	switch {
+	case err == nil:
+		if auth.Service != rec.service.SigningName {
+			err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", rec.service.SigningName)
+			s.metrics.authFailure(warden.ErrorCode(err))
+			fail(err)
+			return
+		}
+		caller = s.caller(r, auth, s.signedBy(rec, auth, rec.service.ARNNamespace))
+	case unsignedOperation(rec.service, req.Action, err):
+		// The token the request carries authenticates it; the handler
+		// checks it. The trail records the request as unauthenticated.
+		caller = s.caller(r, nil, &warden.Principal{Kind: warden.PrincipalAnonymous})
+	default:
 		s.metrics.authFailure(warden.ErrorCode(err))
 		fail(err)
 		return
-	}
-	if auth.Service != rec.service.SigningName {
-		err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", rec.service.SigningName)
-		s.metrics.authFailure(warden.ErrorCode(err))
-		fail(err)
-		return
-	}
-	principal := auth.Credentials.Principal.(*warden.Principal)
-	rec.principal, rec.keyID = principal.ARN, auth.AccessKeyID
-	rec.identity, rec.region = principal, auth.Region
-	if s.lastUsed != nil {
-		s.lastUsed.record(auth.AccessKeyID, rec.service.ARNNamespace, auth.Region, s.now())
 	}
 
 	op, err := rec.service.Operation(req.Action, req.Version)
@@ -72,16 +74,6 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 		fail(err)
 		return
 	}
-	caller := &authz.Caller{
-		Principal:       principal,
-		AccessKeyID:     auth.AccessKeyID,
-		Temporary:       auth.Credentials.Temporary(),
-		SourceIP:        sourceIP(r),
-		SecureTransport: r.TLS != nil,
-		UserAgent:       r.UserAgent(),
-		Region:          auth.Region,
-		Time:            s.now(),
-	}
 	ctx := r.Context()
 	if s.auditor != nil {
 		ctx = authz.WithTrace(ctx, &rec.trace)
@@ -93,6 +85,21 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 	}
 	rec.status = http.StatusOK
 	rec.service.WriteResponse(w, op, rec.id, out)
+}
+
+// unsignedOperations are the only operations served without a signature:
+// the token or assertion they carry authenticates them (STS API Reference,
+// AssumeRoleWithWebIdentity and AssumeRoleWithSAML). They are named by
+// signing name and action, so that no other API can claim the exemption.
+var unsignedOperations = map[string]bool{
+	"sts:AssumeRoleWithWebIdentity": true,
+	"sts:AssumeRoleWithSAML":        true,
+}
+
+// unsignedOperation reports whether a request that failed authentication
+// only for carrying no signature at all may go on as an anonymous caller.
+func unsignedOperation(svc *awsquery.Service, action string, err error) bool {
+	return warden.ErrorCode(err) == warden.EMissingAuthenticationToken && unsignedOperations[svc.SigningName+":"+action]
 }
 
 func errorsAsDenied(err error) (*authz.Denied, bool) {

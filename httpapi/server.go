@@ -1,7 +1,8 @@
 // Package httpapi is Warden's HTTP front: it authenticates every request
 // with SigV4, dispatches it to the API it addresses (the Query protocol for
-// IAM), writes responses and errors in that protocol, and records an access
-// log and Prometheus metrics. A second handler serves the admin endpoints
+// IAM and STS, the JSON protocol for Organizations, restJson1 for Connect
+// Health), writes responses and errors in that protocol, and records an
+// access log and Prometheus metrics. A second handler serves the admin endpoints
 // (/healthz, /readyz, /metrics) on their own listener.
 package httpapi
 
@@ -20,6 +21,7 @@ import (
 	"github.com/warden-iam/warden/authz"
 	"github.com/warden-iam/warden/awsjson"
 	"github.com/warden-iam/warden/awsquery"
+	"github.com/warden-iam/warden/restjson"
 	"github.com/warden-iam/warden/sigv4"
 )
 
@@ -45,6 +47,11 @@ type Server struct {
 	json map[string]JSONAPI // by X-Amz-Target prefix
 	// jsonFallback answers JSON requests that name no known service.
 	jsonFallback JSONAPI
+
+	rest map[string]RestAPI // by signing name
+	// restFallback answers restJson1 requests whose scope names no known
+	// service.
+	restFallback RestAPI
 }
 
 // Config configures a Server.
@@ -64,6 +71,11 @@ type Config struct {
 	// JSONAPIs are served over the AWS JSON protocol, chosen by the
 	// X-Amz-Target header; the first also answers unknown targets.
 	JSONAPIs []JSONAPI
+
+	// RestAPIs are served over the restJson1 protocol at every path but
+	// "/", chosen by the service of the request's credential scope; the
+	// first also answers requests that name no known service.
+	RestAPIs []RestAPI
 }
 
 // NewServer returns a Server.
@@ -110,6 +122,15 @@ func NewServer(cfg Config) *Server {
 			s.jsonFallback = api
 		}
 	}
+	s.rest = map[string]RestAPI{}
+	for i, api := range cfg.RestAPIs {
+		svc := api.Service()
+		s.rest[svc.SigningName] = api
+		services[svc.SigningName] = true
+		if i == 0 {
+			s.restFallback = api
+		}
+	}
 	if cfg.Keys != nil {
 		s.lastUsed = newLastUsedRecorder(cfg.Keys, s.logger)
 	}
@@ -126,7 +147,8 @@ func (s *Server) Close(ctx context.Context) {
 
 // ServeHTTP routes every request: the Query protocol lives at "/", for POST
 // (form body) and GET (query string); the JSON protocol at "/" too, for
-// POST requests that name their operation in X-Amz-Target.
+// POST requests that name their operation in X-Amz-Target; restJson1 at
+// every other path.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	rec := &requestRecord{id: newRequestID(), start: start}
@@ -139,12 +161,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				rec.service.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
 			} else if rec.json != nil {
 				rec.json.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
+			} else if rec.rest != nil {
+				rec.rest.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
 			} else {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}
 		s.finish(r, rec)
 	}()
+	if r.URL.Path != "/" && s.restFallback != nil {
+		s.serveRest(w, r, rec)
+		return
+	}
 	if r.URL.Path != "/" || (r.Method != http.MethodPost && r.Method != http.MethodGet) {
 		rec.code = "UnknownOperation"
 		rec.status = http.StatusNotFound
@@ -163,7 +191,8 @@ type requestRecord struct {
 	id        string
 	start     time.Time
 	service   *awsquery.Service
-	json      *awsjson.Service // set instead of service for JSON requests
+	json      *awsjson.Service  // set instead of service for JSON requests
+	rest      *restjson.Service // set instead of service for restJson1 requests
 	action    string
 	principal string
 	keyID     string
@@ -174,9 +203,13 @@ type requestRecord struct {
 	// parameters, who signed and for which region, and the authorization
 	// decisions (traced only when there is an Auditor).
 	params   *awsquery.Params
+	jsonBody []byte // the JSON protocol's parameters
 	identity *warden.Principal
 	region   string
 	trace    authz.Trace
+	// event is the request's audit event, kept here so that it takes no
+	// allocation of its own: the Auditor does not keep it.
+	event warden.AuditEvent
 }
 
 func (s *Server) finish(r *http.Request, rec *requestRecord) {
@@ -186,6 +219,8 @@ func (s *Server) finish(r *http.Request, rec *requestRecord) {
 		service = rec.service.ARNNamespace
 	} else if rec.json != nil {
 		service = rec.json.ARNNamespace
+	} else if rec.rest != nil {
+		service = rec.rest.ARNNamespace
 	}
 	action := rec.action
 	if action == "" {

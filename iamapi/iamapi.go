@@ -32,6 +32,7 @@ func New(store warden.Store, az *authz.Authorizer) *API {
 	a.registerSimulator()
 	a.registerGroups()
 	a.registerRoles()
+	a.registerOIDC()
 	a.registerInlinePolicies()
 	a.registerAttachments()
 	a.registerPolicies()

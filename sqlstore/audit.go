@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,65 +15,93 @@ import (
 )
 
 // The audit trail is kept in audit_segments (00004_audit.sql), one row per
-// appended batch. A row per event would cost SQLite about ten microseconds
+// appended batch of records. A row per event would cost SQLite about ten microseconds
 // of CPU per request (binding, three B-trees, WAL frames), as much as a
 // tenth of what serving the request costs; a row per batch costs one
 // insert per commit, and the events' bytes. Reads prune segments by seq
 // and time in SQL and filter events in Go.
 
-// AppendAuditEvents implements warden.AuditService: one segment, chained
+// AppendAuditRecords implements warden.AuditService: one segment, chained
 // to the head, and the head moved, in one write transaction. The writer is
 // the only process that appends, and BEGIN IMMEDIATE serializes it with
 // anyone else who might.
-func (s *Store) AppendAuditEvents(ctx context.Context, events []*warden.AuditEvent) error {
-	if len(events) == 0 {
-		return nil
+func (s *Store) AppendAuditRecords(ctx context.Context, records [][]byte) (*warden.AuditHead, error) {
+	if len(records) == 0 {
+		return s.auditHead(ctx)
 	}
-	// Records are encoded before the transaction: only chaining them needs
-	// the head, and the write connection is shared with IAM writes.
-	records := make([][]byte, len(events))
-	buf := make([]byte, 0, 512*len(events)) // a typical record is 200 to 400 bytes
-	firstTime, lastTime := micros(events[0].Time), micros(events[0].Time)
-	for i, e := range events {
-		start := len(buf)
-		buf = e.AppendRecord(buf)
-		records[i] = buf[start:len(buf):len(buf)]
-		t := micros(e.Time)
-		firstTime, lastTime = min(firstTime, t), max(lastTime, t)
+	var firstTime, lastTime int64
+	size := 1
+	for i, r := range records {
+		t, err := warden.AuditRecordTime(r)
+		if err != nil {
+			return nil, warden.Errorf(warden.EInvalidInput, "Audit record %d of %d is not a record.", i+1, len(records))
+		}
+		us := micros(t)
+		if i == 0 {
+			firstTime, lastTime = us, us
+		}
+		firstTime, lastTime = min(firstTime, us), max(lastTime, us)
+		size += len(r)/2 + 80
 	}
-	var head uint64
-	hashes := make([]string, len(events)+1) // hashes[0] is the head's before the batch
-	segment := make([]byte, 0, len(buf)+len(events)*80)
-	err := s.record(ctx, "sqlstore.AppendAuditEvents", func(tx querier) error {
-		err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&head, &hashes[0])
-		if errors.Is(err, sql.ErrNoRows) {
-			head, hashes[0] = 0, ""
-		} else if err != nil {
+	var head warden.AuditHead
+	buf := make([]byte, 0, size)
+	err := s.record(ctx, "sqlstore.AppendAuditRecords", func(tx querier) error {
+		var err error
+		if head, err = readAuditHead(ctx, tx); err != nil {
 			return err
 		}
-		segment = append(segment[:0], segmentVersion)
-		for i := range events {
-			hashes[i+1] = warden.AuditHash(hashes[i], records[i])
-			if segment, err = appendFrame(segment, segmentFrame{seq: head + uint64(i) + 1, prevHash: hashes[i], hash: hashes[i+1], record: records[i]}); err != nil {
-				return err
-			}
+		first := head.Seq + 1
+		prev, err := hex.DecodeString(head.Hash)
+		if err != nil {
+			return fmt.Errorf("the audit trail's head hash %q is not hex: %w", head.Hash, err)
 		}
-		last := head + uint64(len(events))
+		segment := newSegmentEncoder(buf)
+		var last [sha256.Size]byte
+		for _, r := range records {
+			sum := warden.AuditHashSum(head.Hash, r)
+			head.Seq++
+			segment.add(head.Seq, prev, &sum, r)
+			last = sum
+			prev = last[:]
+			head.Hash = hex.EncodeToString(prev)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_segments (first_seq, last_seq, first_time, last_time, events)
-			VALUES ($1, $2, $3, $4, $5)`, int64(head+1), int64(last), firstTime, lastTime, segment); err != nil {
+			VALUES ($1, $2, $3, $4, $5)`, int64(first), int64(head.Seq), firstTime, lastTime, segment.b); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)
-			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, int64(last), hashes[len(events)])
+			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, int64(head.Seq), head.Hash)
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return &head, nil
+}
+
+// readAuditHead returns the trail's head; the zero head for an empty
+// trail.
+func readAuditHead(ctx context.Context, q querier) (warden.AuditHead, error) {
+	var seq int64
+	var hash string
+	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return warden.AuditHead{}, nil
+	}
+	return warden.AuditHead{Seq: uint64(seq), Hash: hash}, err
+}
+
+func (s *Store) auditHead(ctx context.Context) (*warden.AuditHead, error) {
+	var head warden.AuditHead
+	err := s.view(ctx, "sqlstore.AppendAuditRecords", func(tx querier) error {
+		var err error
+		head, err = readAuditHead(ctx, tx)
 		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	for i, e := range events {
-		e.Seq, e.PrevHash, e.Hash = head+uint64(i)+1, hashes[i], hashes[i+1]
-	}
-	return nil
+	return &head, nil
 }
 
 // ListAuditEvents implements warden.AuditService. Events whose record no
@@ -154,13 +184,11 @@ func (s *Store) VerifyAuditTrail(ctx context.Context) (*warden.AuditVerification
 	var result *warden.AuditVerification
 	err := s.view(ctx, "sqlstore.VerifyAuditTrail", func(tx querier) error {
 		var head *warden.AuditHead
-		var seq int64
-		var hash string
-		switch err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); {
-		case err == nil:
-			head = &warden.AuditHead{Seq: uint64(seq), Hash: hash}
-		case !errors.Is(err, sql.ErrNoRows):
+		switch h, err := readAuditHead(ctx, tx); {
+		case err != nil:
 			return err
+		case h.Seq > 0:
+			head = &h
 		}
 		index := &hashIndex{tx: tx}
 		checker := &warden.AuditChecker{Locate: func(hash string) (uint64, string, bool) { return index.locate(ctx, hash) }}

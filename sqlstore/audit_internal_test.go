@@ -19,17 +19,18 @@ func auditTrail(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	var events []*warden.AuditEvent
+	var records [][]byte
 	for i := 1; i <= 10; i++ {
-		events = append(events, &warden.AuditEvent{
+		e := &warden.AuditEvent{
 			Time:      time.Date(2025, 6, 1, 12, 0, i, 0, time.UTC),
 			RequestID: fmt.Sprintf("r%d", i),
 			Identity:  warden.AuditIdentity{ARN: "arn:aws:iam::123456789012:user/alice"},
 			Service:   "iam", Action: "DeleteUser", Decision: warden.AuditExplicitDeny, ErrorCode: warden.EAccessDenied,
-		})
+		}
+		records = append(records, e.AppendRecord(nil))
 	}
-	for _, batch := range [][]*warden.AuditEvent{events[:4], events[4:]} {
-		if err := s.AppendAuditEvents(t.Context(), batch); err != nil {
+	for _, batch := range [][][]byte{records[:4], records[4:]} {
+		if _, err := s.AppendAuditRecords(t.Context(), batch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,13 +49,13 @@ func rewriteSegment(t *testing.T, s *Store, firstSeq int64, edit func([]segmentF
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := []byte{segmentVersion}
+	out := newSegmentEncoder(nil)
 	for _, f := range edit(frames) {
-		if out, err = appendFrame(out, f); err != nil {
+		if err := out.addFrame(f); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.write.ExecContext(t.Context(), `UPDATE audit_segments SET events = $1 WHERE first_seq = $2`, out, firstSeq); err != nil {
+	if _, err := s.write.ExecContext(t.Context(), `UPDATE audit_segments SET events = $1 WHERE first_seq = $2`, out.b, firstSeq); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -144,49 +145,68 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 }
 
 func TestSegmentRoundTrip(t *testing.T) {
-	frames := []segmentFrame{
-		{seq: 1, prevHash: "", hash: warden.AuditHash("", []byte("a")), record: []byte("a")},
-		{seq: 2, prevHash: warden.AuditHash("", []byte("a")), hash: warden.AuditHash("x", nil), record: nil},
+	rec := func(i int) []byte {
+		e := &warden.AuditEvent{Time: time.Unix(int64(1700000000+i), 0), RequestID: fmt.Sprintf("request-%d", i),
+			UserAgent: "aws-cli/2.17", Identity: warden.AuditIdentity{ARN: "arn:aws:iam::123456789012:user/alice"}, Service: "iam", Action: "GetUser"}
+		return e.AppendRecord(nil)
 	}
-	b := []byte{segmentVersion}
-	var err error
+	frames := []segmentFrame{
+		{seq: 1, prevHash: "", hash: warden.AuditHash("", []byte("a")), record: rec(1)},
+		{seq: 2, prevHash: warden.AuditHash("", []byte("a")), hash: warden.AuditHash("x", nil), record: rec(2)},
+		{seq: 3, prevHash: warden.AuditHash("x", nil), hash: warden.AuditHash("y", nil), record: nil},
+		{seq: 4, prevHash: warden.AuditHash("y", nil), hash: warden.AuditHash("z", nil), record: rec(300)},
+		{seq: 5, prevHash: warden.AuditHash("z", nil), hash: warden.AuditHash("w", nil), record: rec(300)},
+	}
+	enc := newSegmentEncoder(nil)
+	total := 0
 	for _, f := range frames {
-		if b, err = appendFrame(b, f); err != nil {
+		if err := enc.addFrame(f); err != nil {
 			t.Fatal(err)
 		}
+		total += len(f.record)
 	}
-	got, err := decodeSegment(b)
-	if err != nil || len(got) != 2 || got[0].seq != 1 || got[0].prevHash != "" || got[1].prevHash != frames[1].prevHash ||
-		got[1].hash != frames[1].hash || string(got[0].record) != "a" || len(got[1].record) != 0 {
-		t.Fatalf("decodeSegment = %+v, %v", got, err)
+	got, err := decodeSegment(enc.b)
+	if err != nil || len(got) != len(frames) {
+		t.Fatalf("decodeSegment: %d frames, %v", len(got), err)
 	}
-	for cut := 1; cut < len(b); cut++ {
-		if fs, err := decodeSegment(b[:cut]); err == nil && len(fs) == 2 {
+	for i, f := range frames {
+		g := got[i]
+		if g.seq != f.seq || g.prevHash != f.prevHash || g.hash != f.hash || !bytes.Equal(g.record, f.record) {
+			t.Fatalf("frame %d = %+v, want %+v", i, g, f)
+		}
+	}
+	// Records of one client share all but their time and request id.
+	if recordBytes := len(enc.b) - len(frames)*(1+1+32+32+3); recordBytes > total/2 {
+		t.Errorf("the segment keeps %d bytes of %d bytes of records", recordBytes, total)
+	}
+	for cut := 1; cut < len(enc.b); cut++ {
+		if fs, err := decodeSegment(enc.b[:cut]); err == nil && len(fs) == len(frames) {
 			t.Fatalf("a segment cut to %d bytes decoded whole", cut)
 		}
 	}
-	if _, err := appendFrame(nil, segmentFrame{hash: "not hex"}); err == nil {
-		t.Fatal("appendFrame accepted a hash that is not hex")
+	if err := newSegmentEncoder(nil).addFrame(segmentFrame{hash: "not hex"}); err == nil {
+		t.Fatal("the encoder accepted a hash that is not hex")
 	}
 }
 
 func FuzzDecodeSegment(f *testing.F) {
-	seg, _ := appendFrame([]byte{segmentVersion}, segmentFrame{seq: 7, prevHash: warden.AuditHash("", nil), hash: warden.AuditHash("a", nil), record: []byte{1, 2, 3}})
-	f.Add(seg)
+	enc := newSegmentEncoder(nil)
+	enc.addFrame(segmentFrame{seq: 7, prevHash: warden.AuditHash("", nil), hash: warden.AuditHash("a", nil), record: []byte{1, 2, 3}})
+	enc.addFrame(segmentFrame{seq: 8, prevHash: warden.AuditHash("a", nil), hash: warden.AuditHash("b", nil), record: []byte{1, 9, 3}})
+	f.Add(enc.b)
 	f.Add([]byte{segmentVersion})
 	f.Add([]byte{})
 	f.Add([]byte{segmentVersion, 1, 32})
 	f.Fuzz(func(t *testing.T, segment []byte) {
 		frames, _ := decodeSegment(segment)
 		// Whatever decodes encodes back to a segment that decodes the same.
-		out := []byte{segmentVersion}
+		out := newSegmentEncoder(nil)
 		for _, fr := range frames {
-			var err error
-			if out, err = appendFrame(out, fr); err != nil {
+			if err := out.addFrame(fr); err != nil {
 				t.Fatalf("a decoded frame does not encode: %v", err)
 			}
 		}
-		again, err := decodeSegment(out)
+		again, err := decodeSegment(out.b)
 		if err != nil || len(again) != len(frames) {
 			t.Fatalf("re-encoded segment: %d frames, %v; want %d", len(again), err, len(frames))
 		}

@@ -59,9 +59,32 @@ func appendSample(t *testing.T, s warden.Store) []*warden.AuditEvent {
 	}
 	events[3].DecidingLayer = "identity"
 	events[3].DecidingStatement = &warden.AuditStatement{Policy: "arn:aws:iam::123456789012:policy/deny", Index: 1, Sid: "NoDelete"}
-	noErr(t, s.AppendAuditEvents(t.Context(), events[:4]))
-	noErr(t, s.AppendAuditEvents(t.Context(), events[4:]))
+	appendEvents(t, s, events[:4]...)
+	appendEvents(t, s, events[4:]...)
 	return events
+}
+
+// appendEvents appends the events' records as one batch and sets their
+// Seq, PrevHash and Hash as the store must have chained them, checking the
+// head it returns.
+func appendEvents(t testing.TB, s warden.AuditService, events ...*warden.AuditEvent) {
+	t.Helper()
+	before, err := s.AppendAuditRecords(t.Context(), nil)
+	noErr(t, err)
+	records := make([][]byte, len(events))
+	for i, e := range events {
+		records[i] = e.AppendRecord(nil)
+	}
+	head, err := s.AppendAuditRecords(t.Context(), records)
+	noErr(t, err)
+	prev := before.Hash
+	for i, e := range events {
+		e.Seq, e.PrevHash, e.Hash = before.Seq+uint64(i)+1, prev, warden.AuditHash(prev, records[i])
+		prev = e.Hash
+	}
+	if last := events[len(events)-1]; head.Seq != last.Seq || head.Hash != last.Hash {
+		t.Fatalf("head after append = %+v, want seq %d hash %s", head, last.Seq, last.Hash)
+	}
 }
 
 func TestAuditAppendChains(t *testing.T) {
@@ -74,7 +97,13 @@ func TestAuditAppendChains(t *testing.T) {
 			}
 			prev = e.Hash
 		}
-		noErr(t, s.AppendAuditEvents(t.Context(), nil))
+		head, err := s.AppendAuditRecords(t.Context(), nil)
+		noErr(t, err)
+		if head.Seq != 10 || head.Hash != prev {
+			t.Fatalf("appending nothing returned head %+v", head)
+		}
+		_, err = s.AppendAuditRecords(t.Context(), [][]byte{[]byte("not a record")})
+		wantErr(t, err, warden.EInvalidInput, "")
 		v, err := s.VerifyAuditTrail(t.Context())
 		noErr(t, err)
 		if !v.Intact() || v.Events != 10 || v.LastSeq != 10 || v.LastHash != prev {
@@ -163,8 +192,11 @@ func TestAuditConcurrentAppendsKeepOneChain(t *testing.T) {
 		for w := range 8 {
 			wg.Go(func() {
 				for i := range 10 {
-					batch := []*warden.AuditEvent{auditEvent(w*100+i, alice, "GetUser", warden.AuditAllow, ""), auditEvent(w*100+i+50, bob, "GetUser", warden.AuditAllow, "")}
-					if err := s.AppendAuditEvents(t.Context(), batch); err != nil {
+					batch := [][]byte{
+						auditEvent(w*100+i, alice, "GetUser", warden.AuditAllow, "").AppendRecord(nil),
+						auditEvent(w*100+i+50, bob, "GetUser", warden.AuditAllow, "").AppendRecord(nil),
+					}
+					if _, err := s.AppendAuditRecords(t.Context(), batch); err != nil {
 						t.Error(err)
 						return
 					}
@@ -187,7 +219,7 @@ func TestAuditTrailSurvivesReopen(t *testing.T) {
 	appendSample(t, s)
 	noErr(t, s.Close())
 	s = openSQLite(t, dir, sqlstore.Options{})
-	noErr(t, s.AppendAuditEvents(t.Context(), []*warden.AuditEvent{auditEvent(11, alice, "GetUser", warden.AuditAllow, "")}))
+	appendEvents(t, s, auditEvent(11, alice, "GetUser", warden.AuditAllow, ""))
 	v, err := s.VerifyAuditTrail(t.Context())
 	noErr(t, err)
 	if !v.Intact() || v.Events != 11 {
@@ -195,20 +227,20 @@ func TestAuditTrailSurvivesReopen(t *testing.T) {
 	}
 }
 
-// BenchmarkAppendAuditEvents measures the writer's cost per event, in
+// BenchmarkAppendAuditRecords measures the writer's cost per event, in
 // batches of 512 as the audit writer commits them under load: wall time
 // (which includes waiting for the disk) and the CPU time the process spent.
-func BenchmarkAppendAuditEvents(b *testing.B) {
+func BenchmarkAppendAuditRecords(b *testing.B) {
 	s := openSQLite(b, b.TempDir(), sqlstore.Options{})
 	const batch = 512
-	events := make([]*warden.AuditEvent, batch)
-	for j := range events {
-		events[j] = auditEvent(j, alice, "GetUser", warden.AuditAllow, "")
+	records := make([][]byte, batch)
+	for j := range records {
+		records[j] = auditEvent(j, alice, "GetUser", warden.AuditAllow, "").AppendRecord(nil)
 	}
 	b.ReportAllocs()
 	cpu := processCPU()
 	for b.Loop() {
-		if err := s.AppendAuditEvents(b.Context(), events); err != nil {
+		if _, err := s.AppendAuditRecords(b.Context(), records); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -30,6 +30,9 @@ type roleSessionRequest struct {
 	// keys are request context keys the operation adds: aws:SourceArn for
 	// a service, the identity provider's claims for a web identity.
 	keys map[string]string
+	// multiKeys are multivalued keys the operation adds: the amr claim of
+	// a web identity.
+	multiKeys map[string][]string
 	// federatedProvider is the web identity provider, recorded in the
 	// session.
 	federatedProvider string
@@ -102,6 +105,12 @@ func (a *API) issueRoleSession(ctx context.Context, c *authz.Caller, r *roleSess
 	}
 	for k, v := range r.keys {
 		call.Keys[k] = v
+	}
+	for k, v := range r.multiKeys {
+		if call.MultiKeys == nil {
+			call.MultiKeys = map[string][]string{}
+		}
+		call.MultiKeys[k] = v
 	}
 	if role != nil {
 		call.ResourceTags = role.Tags

@@ -1,13 +1,14 @@
-// Package stsapi implements the AWS Security Token Service for
-// authenticated callers: who is calling (GetCallerIdentity,
-// GetAccessKeyInfo), temporary credentials (GetSessionToken,
-// GetFederationToken, AssumeRole, and AssumeRoleAsService for Warden's own
-// services acting as an AWS service principal), and the encoded
-// authorization messages of denials (DecodeAuthorizationMessage). Each
-// operation authorizes through authz, with a role's trust policy as the
-// resource-based policy of sts:AssumeRole, and issues sessions through the
-// store. Decoding, encoding and error documents belong to awsquery; the
-// shapes are generated into iamapi/stsshapes.
+// Package stsapi implements the AWS Security Token Service: who is calling
+// (GetCallerIdentity, GetAccessKeyInfo), temporary credentials
+// (GetSessionToken, GetFederationToken, AssumeRole,
+// AssumeRoleWithWebIdentity for callers holding an OpenID Connect token,
+// and AssumeRoleAsService for Warden's own services acting as an AWS
+// service principal), and the encoded authorization messages of denials
+// (DecodeAuthorizationMessage). Each operation authorizes through authz,
+// with a role's trust policy as the resource-based policy of
+// sts:AssumeRole*, and issues sessions through the store. Decoding,
+// encoding and error documents belong to awsquery; the shapes are
+// generated into iamapi/stsshapes.
 package stsapi
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/warden-iam/warden/authz"
 	"github.com/warden-iam/warden/awsquery"
 	"github.com/warden-iam/warden/iamapi/stsshapes"
+	"github.com/warden-iam/warden/oidc"
 	"github.com/warden-iam/warden/policy"
 )
 
@@ -31,12 +33,14 @@ type API struct {
 	handlers map[string]handler
 	trust    trustCache
 	mfa      mfaReplayGuard
+	// oidcKeys verify web identity tokens; nil when the operator gave none.
+	oidcKeys *oidc.KeySet
 }
 
 type handler func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsquery.Output, error)
 
 // New returns the STS API over a store.
-func New(store warden.Store, az *authz.Authorizer) *API {
+func New(store warden.Store, az *authz.Authorizer, opts ...Option) *API {
 	a := &API{store: store, authz: az, now: time.Now, handlers: map[string]handler{}}
 	a.trust.entries = map[string]*compiledTrust{}
 	register(a, "GetCallerIdentity", a.getCallerIdentity)
@@ -45,6 +49,10 @@ func New(store warden.Store, az *authz.Authorizer) *API {
 	register(a, "GetFederationToken", a.getFederationToken)
 	register(a, "AssumeRole", a.assumeRole)
 	register(a, "DecodeAuthorizationMessage", a.decodeAuthorizationMessage)
+	register(a, "AssumeRoleWithWebIdentity", a.assumeRoleWithWebIdentity)
+	for _, opt := range opts {
+		opt(a)
+	}
 	return a
 }
 
@@ -101,6 +109,10 @@ func (a *API) authorize(ctx context.Context, c *authz.Caller, call *authz.Call) 
 }
 
 func deniedMessage(p *warden.Principal, call *authz.Call) string {
+	if p.Kind == warden.PrincipalAnonymous {
+		// A web identity is no principal yet: STS names only the action.
+		return "Not authorized to perform " + call.Action
+	}
 	return fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", p.ARN, call.Action, call.Resource)
 }
 

@@ -33,7 +33,12 @@ func (m *Main) auditCommand() *cobra.Command {
 trail: who asked (principal, access key, source IP), for what (service, action,
 resources, parameters without secrets), what was decided and by which policy layer,
 and the error the caller got. Events form a hash chain; verify detects any event
-that was altered, removed or reordered.`,
+that was altered, removed or reordered.
+
+warden serve commits events in batches, at the latest 50 ms after each request
+arrived. A clean shutdown (SIGINT, SIGTERM) keeps the event of every answered
+request; a crash (SIGKILL, power loss) loses at most the events of the requests
+of the last 50 ms and of a batch whose commit had not finished.`,
 	}
 	var dataDir string
 	cmd.PersistentFlags().StringVar(&dataDir, "data", defaultDataDir, "data directory")

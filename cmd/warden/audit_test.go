@@ -225,7 +225,7 @@ func TestTailFollowsNewEvents(t *testing.T) {
 	defer store.Close()
 	appendEvent := func(i int, action string) {
 		e := &warden.AuditEvent{Time: time.Now(), RequestID: fmt.Sprintf("r%d", i), Service: "iam", Action: action}
-		if err := store.AppendAuditEvents(t.Context(), []*warden.AuditEvent{e}); err != nil {
+		if _, err := store.AppendAuditRecords(t.Context(), [][]byte{e.AppendRecord(nil)}); err != nil {
 			t.Fatal(err)
 		}
 	}

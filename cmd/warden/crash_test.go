@@ -27,7 +27,7 @@ func buildWarden(t *testing.T) string {
 	return bin
 }
 
-var servingLine = regexp.MustCompile(`Warden is serving IAM at (http://\S+) `)
+var servingLine = regexp.MustCompile(`Warden is serving [^\n]* at (http://\S+) `)
 
 // startProcess runs `warden serve` as a separate process and waits for it
 // to listen.

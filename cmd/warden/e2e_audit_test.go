@@ -22,6 +22,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 
@@ -117,7 +118,10 @@ func TestAuditRecordsEveryRequest(t *testing.T) {
 		}
 	})
 	lp, err := root.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(password)})
-	expect("the password is hidden", lp.ResultMetadata, err, func(t *testing.T, e *warden.AuditEvent) {
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("the password is hidden", lp.ResultMetadata, nil, func(t *testing.T, e *warden.AuditEvent) {
 		wantEvent(t, e, "iam", "CreateLoginProfile", warden.AuditAllow, "", rootARN)
 		if !strings.Contains(fmt.Sprint(e.RequestParameters), "{Password "+warden.AuditRedacted+"}") {
 			t.Errorf("parameters %v", e.RequestParameters)
@@ -142,7 +146,10 @@ func TestAuditRecordsEveryRequest(t *testing.T) {
 	})
 	put, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("guard"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Sid":"NoDelete","Effect":"Deny","Action":"iam:DeleteUser","Resource":"*"}]}`)})
-	expect("a policy document is kept", put.ResultMetadata, err, func(t *testing.T, e *warden.AuditEvent) {
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("a policy document is kept", put.ResultMetadata, nil, func(t *testing.T, e *warden.AuditEvent) {
 		if !strings.Contains(fmt.Sprint(e.RequestParameters), `"Sid":"NoDelete"`) {
 			t.Errorf("parameters %v", e.RequestParameters)
 		}
@@ -161,8 +168,16 @@ func TestAuditRecordsEveryRequest(t *testing.T) {
 	})
 	who, err := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Endpoint), Credentials: credentials.StaticCredentialsProvider{Value: alice}}).
 		GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	expect("STS without authorization", who.ResultMetadata, err, func(t *testing.T, e *warden.AuditEvent) {
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("STS without authorization", who.ResultMetadata, nil, func(t *testing.T, e *warden.AuditEvent) {
 		wantEvent(t, e, "sts", "GetCallerIdentity", warden.AuditNoDecision, "", aliceARN)
+	})
+
+	_, err = ts.orgs(ts.Root).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	expect("Organizations over the JSON protocol", middleware.Metadata{}, err, func(t *testing.T, e *warden.AuditEvent) {
+		wantEvent(t, e, "organizations", "DescribeOrganization", warden.AuditAllow, "AWSOrganizationsNotInUseException", rootARN)
 	})
 
 	unknown := aws.Credentials{AccessKeyID: "AKIAUNKNOWNUNKNOWN00", SecretAccessKey: secret}

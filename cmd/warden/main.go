@@ -13,6 +13,10 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/healthapi"
 )
 
 func main() {
@@ -37,6 +41,11 @@ type Main struct {
 	// onServe, when set, is told where `warden serve` listens once it
 	// accepts requests; end-to-end tests use it.
 	onServe func(endpoint, admin string)
+	// healthJobStorage makes, over the store and authorizer `warden serve`
+	// runs with, where Connect Health's patient insights jobs read and
+	// write their S3 objects. Until an object store is wired in it is nil,
+	// and jobs fail saying so; end-to-end tests set one.
+	healthJobStorage func(warden.Store, *authz.Authorizer) healthapi.JobStorage
 }
 
 // NewMain returns a Main wired to the process's standard streams.

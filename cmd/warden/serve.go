@@ -15,9 +15,11 @@ import (
 
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/healthapi"
 	"github.com/warden-iam/warden/httpapi"
 	"github.com/warden-iam/warden/iamapi"
 	"github.com/warden-iam/warden/managed"
+	"github.com/warden-iam/warden/oidc"
 	"github.com/warden-iam/warden/orgsapi"
 	"github.com/warden-iam/warden/sqlstore"
 	"github.com/warden-iam/warden/stsapi"
@@ -32,17 +34,25 @@ type serveConfig struct {
 	region      string
 	logFormat   string
 	audit       bool
+	// oidcJWKS are ISSUER=FILE|URL: where the keys of each OIDC identity
+	// provider are, for AssumeRoleWithWebIdentity.
+	oidcJWKS []string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
 	var cfg serveConfig
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve IAM over the AWS Query protocol, with SigV4 and policy enforcement",
-		Long: `Starts Warden on its embedded SQLite store in the data directory. The first
-start creates an account and its root user's access key and writes DIR/credentials
-and DIR/config for the aws CLI and SDKs. Every flag can also be set with a WARDEN_*
-environment variable (--admin-listen: WARDEN_ADMIN_LISTEN).`,
+		Short: "Serve IAM, STS, Organizations and Amazon Connect Health, with SigV4 and policy enforcement",
+		Long: `Starts Warden on its embedded SQLite store in the data directory: IAM and STS
+over the AWS Query protocol, Organizations over the AWS JSON protocol and Amazon
+Connect Health (aws connecthealth) over restJson1, all on one endpoint. Clients
+that put host prefixes before the endpoint (runtime., streaming.) should be told
+not to: AWS_DISABLE_HOST_PREFIX_INJECTION=true, or disable_host_prefix_injection
+in the config Warden writes. The first start creates an account and its root
+user's access key and writes DIR/credentials and DIR/config for the aws CLI and
+SDKs. Every flag can also be set with a WARDEN_* environment variable
+(--admin-listen: WARDEN_ADMIN_LISTEN).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := m.envFlags(cmd); err != nil {
@@ -59,6 +69,8 @@ environment variable (--admin-listen: WARDEN_ADMIN_LISTEN).`,
 	f.StringVar(&cfg.region, "region", defaultRegion, "region Warden reports as its own")
 	f.StringVar(&cfg.logFormat, "log-format", "text", "access log format: text or json")
 	f.BoolVar(&cfg.audit, "audit", true, "record every request in the audit trail (warden audit); turn off only to measure its cost")
+	f.StringSliceVar(&cfg.oidcJWKS, "oidc-jwks", nil,
+		"ISSUER=FILE or ISSUER=URL: the JWK Set of an OIDC provider, as a file or a loopback URL, for AssumeRoleWithWebIdentity (repeatable; WARDEN_OIDC_JWKS takes a comma-separated list)")
 	return cmd
 }
 
@@ -78,6 +90,10 @@ func openStore(ctx context.Context, dir string, logger *slog.Logger) (*sqlstore.
 
 func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	logger, err := m.logger(cfg.logFormat)
+	if err != nil {
+		return err
+	}
+	oidcKeys, err := webIdentityKeys(cfg.oidcJWKS)
 	if err != nil {
 		return err
 	}
@@ -126,16 +142,35 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	az := authz.New(store)
 	auditor, closeAudit := startAudit(store, logger, cfg.audit)
 	defer closeAudit()
+	sts := stsapi.New(store, az, stsapi.WithWebIdentityKeys(oidcKeys))
+	// Connect Health's jobs run in the background, as the service assuming
+	// the customer's role through STS; they stop after the HTTP server and
+	// before the store closes.
+	var jobStorage healthapi.JobStorage
+	if m.healthJobStorage != nil {
+		jobStorage = m.healthJobStorage(store, az)
+	}
+	health := healthapi.New(store, az, healthapi.Options{Roles: sts, Storage: jobStorage, Logger: logger})
+	healthCtx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
+	healthDone := make(chan error, 1)
+	go func() { healthDone <- health.Run(healthCtx) }()
+	defer func() {
+		stopHealth()
+		if err := <-healthDone; err != nil {
+			logger.Error("connect health background work", "error", err)
+		}
+	}()
 	srv := httpapi.NewServer(httpapi.Config{
 		Source:  store,
 		Keys:    store,
-		APIs:    []httpapi.QueryAPI{iamapi.New(store, az), stsapi.New(store, az)},
+		APIs:    []httpapi.QueryAPI{iamapi.New(store, az), sts},
 		Logger:  logger,
 		Metrics: metrics,
 		Auditor: auditor,
 		// Organizations over the JSON protocol; its SCPs and RCPs apply to
 		// every API through the authorizer.
 		JSONAPIs: []httpapi.JSONAPI{orgsapi.New(store, az)},
+		RestAPIs: []httpapi.RestAPI{health},
 	})
 	defer srv.Close(context.Background())
 
@@ -161,7 +196,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 
 	credPath, _ := filepath.Abs(filepath.Join(cfg.dataDir, "credentials"))
 	confPath, _ := filepath.Abs(filepath.Join(cfg.dataDir, "config"))
-	fmt.Fprintf(m.Stdout, "Warden is serving IAM at %s (account %s, region %s).\n", endpoint, ep.AccountID, ep.Region)
+	fmt.Fprintf(m.Stdout, "Warden is serving IAM, STS, Organizations and Amazon Connect Health at %s (account %s, region %s).\n", endpoint, ep.AccountID, ep.Region)
 	if adminAddr != "" {
 		fmt.Fprintf(m.Stdout, "Health and metrics: %s/healthz %s/readyz %s/metrics\n", adminAddr, adminAddr, adminAddr)
 	}
@@ -186,6 +221,29 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	}
 	fmt.Fprintln(m.Stdout, "Warden stopped.")
 	return nil
+}
+
+// webIdentityKeys reads the keys of the OIDC providers the operator named
+// (--oidc-jwks ISSUER=FILE|URL); nil when none. Warden fetches no key from
+// the internet: a provider's JWK Set is downloaded by the operator, or
+// served on this machine.
+func webIdentityKeys(specs []string) (*oidc.KeySet, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	sources := make([]oidc.Source, 0, len(specs))
+	for _, spec := range specs {
+		src, err := oidc.ParseSource(spec)
+		if err != nil {
+			return nil, usagef("--oidc-jwks: %v", err)
+		}
+		sources = append(sources, src)
+	}
+	keys, err := oidc.NewKeySet(sources...)
+	if err != nil {
+		return nil, usagef("--oidc-jwks: %v", err)
+	}
+	return keys, nil
 }
 
 // updateConfigEndpoint rewrites DIR/config when Warden listens somewhere new,

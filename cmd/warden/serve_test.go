@@ -33,6 +33,13 @@ type testServer struct {
 // given) on free loopback ports and stops it when the test ends.
 func startServer(t testing.TB, dir string, args ...string) *testServer {
 	t.Helper()
+	return startServerWith(t, nil, dir, args...)
+}
+
+// startServerWith is startServer with the Main adjusted by configure
+// before it runs, for what no flag sets.
+func startServerWith(t testing.TB, configure func(*Main), dir string, args ...string) *testServer {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -41,6 +48,9 @@ func startServer(t testing.TB, dir string, args ...string) *testServer {
 	ready := make(chan [2]string, 1)
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	m.onServe = func(endpoint, admin string) { ready <- [2]string{endpoint, admin} }
+	if configure != nil {
+		configure(m)
+	}
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Run(ctx, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"}, args...))

@@ -1,0 +1,301 @@
+package healthapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/stsapi"
+)
+
+// maxSourceBytes bounds one input document of a patient insights job.
+const maxSourceBytes = 10 << 20
+
+// outputName is the name of a job's output under its output path:
+// s3OutputPath/JOB/patient-insights.json.
+const outputName = "patient-insights.json"
+
+// jobKey names a job in the store.
+type jobKey struct{ account, region, domainID, id string }
+
+func keyOf(j *warden.PatientInsightsJob) jobKey {
+	return jobKey{j.AccountID, j.Region, j.DomainID, j.ID}
+}
+
+// background is the work the API does after it has answered: running
+// patient insights jobs and finishing domain deletions. Everything it
+// does is recorded in the store first, so Run resumes what a stopped
+// server left undone.
+type background struct {
+	api *API
+
+	mu     sync.Mutex
+	ctx    context.Context // Run's while it runs, else nil
+	wg     sync.WaitGroup  // Run's workers and deletion timers
+	queue  []jobKey        // jobs waiting for a worker
+	queued map[string]bool // jobs waiting or running, by ID
+	wake   chan struct{}   // has a token while the queue may be non-empty
+}
+
+func newBackground(a *API) *background {
+	return &background{api: a, queued: map[string]bool{}, wake: make(chan struct{}, 1)}
+}
+
+// Run runs patient insights jobs and finishes domain deletions until ctx
+// is done, starting with what the store says is unfinished. Jobs
+// interrupted by the end of ctx stay IN_PROGRESS and run again at the
+// next Run. It returns once its work has stopped, with the error of
+// reading the unfinished work, if any.
+func (a *API) Run(ctx context.Context) error {
+	b := a.work
+	b.mu.Lock()
+	b.ctx = ctx
+	b.mu.Unlock()
+
+	var errs []error
+	deleting, err := a.store.DeletingDomains(ctx)
+	errs = append(errs, err)
+	for _, d := range deleting {
+		b.finishDeletion(d)
+	}
+	jobs, err := a.store.UnfinishedPatientInsightsJobs(ctx)
+	errs = append(errs, err)
+	for _, j := range jobs {
+		b.enqueue(j)
+	}
+	for range a.opts.Workers {
+		b.wg.Go(func() { b.work(ctx) })
+	}
+	<-ctx.Done()
+	// No new timers from here on: the store remembers what is left.
+	b.mu.Lock()
+	b.ctx = nil
+	b.mu.Unlock()
+	b.wg.Wait()
+	return errors.Join(errs...)
+}
+
+// enqueue queues a job to run, once however often it is asked.
+func (b *background) enqueue(j *warden.PatientInsightsJob) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.queued[j.ID] {
+		return
+	}
+	b.queued[j.ID] = true
+	b.queue = append(b.queue, keyOf(j))
+	b.signal()
+}
+
+// signal wakes a worker; the caller holds mu.
+func (b *background) signal() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next returns the next job to run, waiting for one until ctx is done.
+func (b *background) next(ctx context.Context) (jobKey, bool) {
+	for ctx.Err() == nil {
+		b.mu.Lock()
+		if len(b.queue) > 0 {
+			k := b.queue[0]
+			b.queue = b.queue[1:]
+			if len(b.queue) > 0 {
+				b.signal() // another worker may take the rest
+			}
+			b.mu.Unlock()
+			return k, true
+		}
+		b.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return jobKey{}, false
+		case <-b.wake:
+		}
+	}
+	return jobKey{}, false
+}
+
+func (b *background) work(ctx context.Context) {
+	for {
+		k, ok := b.next(ctx)
+		if !ok {
+			return
+		}
+		b.api.runJob(ctx, k)
+		b.mu.Lock()
+		delete(b.queued, k.id)
+		b.mu.Unlock()
+	}
+}
+
+// finishDeletion makes a DELETING domain DELETED once DeletionDelay has
+// passed since DeleteDomain. Before Run starts there is nothing to do:
+// Run finds the domain in the store.
+func (b *background) finishDeletion(d *warden.Domain) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ctx := b.ctx
+	if ctx == nil {
+		return
+	}
+	a := b.api
+	wait := d.DeletingAt.Add(a.opts.DeletionDelay).Sub(a.opts.Now())
+	b.wg.Go(func() {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := a.store.FinishDomainDeletion(ctx, d.AccountID, d.Region, d.ID); err != nil && ctx.Err() == nil {
+			a.opts.Logger.Error("healthapi: finishing a domain deletion", "domain", d.ARN(), "error", err)
+		}
+	})
+}
+
+// runJob runs one job to its end: IN_PROGRESS, then SUCCEEDED with its
+// output or FAILED with the reason. A job that is already finished, or
+// that ctx ends in the middle of, is left as it is.
+func (a *API) runJob(ctx context.Context, k jobKey) {
+	log := a.opts.Logger.With("job", warden.PatientInsightsJobARN(k.region, k.account, k.domainID, k.id))
+	job, err := a.store.PatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("healthapi: reading a patient insights job", "error", err)
+		}
+		return
+	}
+	if job.Status.Finished() {
+		return
+	}
+	if job, err = a.store.UpdatePatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id, warden.JobUpdate{Status: warden.JobInProgress}); err != nil {
+		if ctx.Err() == nil {
+			log.Error("healthapi: starting a patient insights job", "error", err)
+		}
+		return
+	}
+	update := warden.JobUpdate{Status: warden.JobSucceeded}
+	update.OutputURI, update.StatusDetails = a.execute(ctx, job)
+	if update.StatusDetails != "" {
+		update.Status, update.OutputURI = warden.JobFailed, ""
+	}
+	if ctx.Err() != nil {
+		return // the next Run runs it again
+	}
+	if _, err := a.store.UpdatePatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id, update); err != nil {
+		log.Error("healthapi: finishing a patient insights job", "error", err)
+	}
+}
+
+// execute does a job's work as the domain's role: it assumes the role as
+// health-agent.amazonaws.com for the job (aws:SourceArn is the job's ARN,
+// aws:SourceAccount its account, which the role's trust policy should
+// require: "The confused deputy problem", IAM User Guide), reads each S3
+// source and writes the output. It returns the output's URI, or why the
+// job failed.
+func (a *API) execute(ctx context.Context, job *warden.PatientInsightsJob) (outputURI, failure string) {
+	var req jobRequest
+	if err := json.Unmarshal(job.Request, &req); err != nil {
+		a.opts.Logger.Error("healthapi: reading a job request", "job", job.ARN(), "error", err)
+		return "", "An internal error occurred."
+	}
+	d, err := a.store.Domain(ctx, job.AccountID, job.Region, job.DomainID)
+	if err != nil {
+		return "", fmt.Sprintf("Domain %s could not be read: %s", job.DomainID, warden.ErrorMessage(err))
+	}
+	if d.WebApp == nil {
+		return "", fmt.Sprintf("Domain %s has no role for Amazon Connect Health to read the job's inputs with; create the domain with webAppSetupConfiguration.ehrRole.", d.ID)
+	}
+	if a.opts.Roles == nil {
+		return "", "Warden was started without STS; Amazon Connect Health cannot assume the domain's role."
+	}
+	role := d.WebApp.RoleARN
+	sess, err := a.opts.Roles.AssumeRoleAsService(ctx, stsapi.ServiceRoleRequest{
+		Service: warden.HealthServicePrincipal, RoleARN: role, SourceArn: job.ARN(), SourceAccount: job.AccountID,
+		SessionName: "patient-insights-" + job.ID, Region: job.Region,
+	})
+	if err != nil {
+		return "", fmt.Sprintf("Amazon Connect Health could not assume role %s: %s", role, deniedWording(err, "sts:AssumeRole"))
+	}
+	if a.opts.Storage == nil {
+		return "", "Warden was started without an object store; the job cannot read its inputs."
+	}
+	caller := &authz.Caller{
+		Principal: sess.Principal(), AccessKeyID: sess.AccessKeyID, Temporary: true, SecureTransport: true,
+		UserAgent: warden.HealthServicePrincipal, Region: job.Region, Time: a.opts.Now(),
+	}
+	out := insightsDocument{
+		JobID: job.ID, DomainID: job.DomainID, InsightsType: string(req.InsightsContext.InsightsType),
+		PatientID: req.PatientContext.PatientId, EncounterReason: req.EncounterContext.EncounterReason,
+		Note: "Warden runs the job's data access as Amazon Connect Health does and records what it read; it derives no clinical insights.",
+	}
+	if f := req.InputDataConfig.FhirServer; f != nil {
+		out.FHIREndpoint = f.FhirEndpoint
+	}
+	for _, src := range req.InputDataConfig.S3Sources {
+		body, err := a.opts.Storage.GetObject(ctx, caller, src.Uri, maxSourceBytes)
+		if err != nil {
+			return "", fmt.Sprintf("Could not read %s: %s", src.Uri, deniedWording(err, "s3:GetObject"))
+		}
+		sum := sha256.Sum256(body)
+		out.Sources = append(out.Sources, sourceSummary{URI: src.Uri, Bytes: len(body), SHA256: hex.EncodeToString(sum[:])})
+	}
+	out.GeneratedAt = a.opts.Now().UTC()
+	body, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return "", "An internal error occurred."
+	}
+	uri := strings.TrimSuffix(req.OutputDataConfig.S3OutputPath, "/") + "/" + job.ID + "/" + outputName
+	if err := a.opts.Storage.PutObject(ctx, caller, uri, "application/json", body); err != nil {
+		return "", fmt.Sprintf("Could not write %s: %s", uri, deniedWording(err, "s3:PutObject"))
+	}
+	return uri, ""
+}
+
+// insightsDocument is the output a job writes.
+type insightsDocument struct {
+	JobID           string          `json:"jobId"`
+	DomainID        string          `json:"domainId"`
+	InsightsType    string          `json:"insightsType"`
+	PatientID       string          `json:"patientId"`
+	EncounterReason string          `json:"encounterReason"`
+	Sources         []sourceSummary `json:"sources"`
+	FHIREndpoint    string          `json:"fhirEndpoint,omitempty"`
+	GeneratedAt     time.Time       `json:"generatedAt"`
+	Note            string          `json:"note"`
+}
+
+type sourceSummary struct {
+	URI    string `json:"uri"`
+	Bytes  int    `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// deniedWording is a failure's message for a job's statusDetails: a
+// denial names the action, the resource and why, as AWS's messages do
+// ("… is not authorized to perform: sts:AssumeRole on resource: ROLE
+// because no resource-based policy allows the sts:AssumeRole action"),
+// even where the service's own wording leaves the reason out.
+func deniedWording(err error, action string) string {
+	msg := warden.ErrorMessage(err)
+	d, ok := errors.AsType[*authz.Denied](err)
+	if !ok || d.Explanation == nil {
+		return msg
+	}
+	if phrase := d.Explanation.Reason.Phrase(action); phrase != "" && !strings.Contains(msg, phrase) {
+		msg += " " + phrase
+	}
+	return msg
+}

@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/restjson"
+)
+
+// RestAPI is an API served over the restJson1 protocol (Connect Health).
+type RestAPI interface {
+	Service() *restjson.Service
+	// Handle runs one decoded operation for an authenticated caller; a nil
+	// output is an empty response.
+	Handle(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
+}
+
+// serveRest runs one restJson1 request: route by method and path, read,
+// authenticate, decode, authorize and act (in the API's handler), respond.
+// The service's WriteError is the one place its errors are written: with
+// the model's status (AccessDeniedException is 401 in Connect Health), an
+// X-Amzn-ErrorType header and a JSON message. The host is not looked at,
+// so requests with the runtime. and streaming. host prefixes the SDKs put
+// before the endpoint are served alike.
+func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestRecord) {
+	api := s.restAPI(r)
+	svc := api.Service()
+	rec.rest = svc
+	fail := func(err error) {
+		rec.code, rec.err = warden.ErrorCode(err), err
+		rec.status = svc.Status(rec.code)
+		svc.WriteError(w, rec.id, err)
+	}
+	// Routing needs no more than the method and the path, and names
+	// only operations of the model, so the action may be known at once.
+	m, err := svc.Route(r)
+	if err != nil {
+		fail(err)
+		return
+	}
+	op := m.Operation
+	rec.action = op.Name
+	if op.InputEventStream != "" {
+		// The body is an event stream that lasts as long as the session:
+		// it is not read whole like any other.
+		fail(warden.Errorf(warden.ENotImplemented, "Warden does not serve the streaming operation %s.", op.Name))
+		return
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			fail(warden.Errorf("RequestEntityTooLargeException", "The request body exceeds the maximum size of %d bytes.", s.maxBody))
+			return
+		}
+		fail(warden.Errorf(restjson.CodeSerialization, "The request body could not be read."))
+		return
+	}
+	rec.jsonBody = body
+
+	auth, err := s.verifier.Verify(r, body)
+	if err != nil {
+		s.metrics.authFailure(warden.ErrorCode(err))
+		fail(err)
+		return
+	}
+	if auth.Service != svc.SigningName {
+		err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", svc.SigningName)
+		s.metrics.authFailure(warden.ErrorCode(err))
+		fail(err)
+		return
+	}
+	principal := s.signedBy(rec, auth, svc.ARNNamespace)
+
+	in := op.NewInput()
+	if err := restjson.Decode(r, body, m, in); err != nil {
+		fail(err)
+		return
+	}
+	ctx := r.Context()
+	if s.auditor != nil {
+		ctx = authz.WithTrace(ctx, &rec.trace)
+	}
+	out, err := api.Handle(ctx, s.caller(r, auth, principal), op, in)
+	if err != nil {
+		fail(err)
+		return
+	}
+	rec.status = cmp.Or(op.Status, http.StatusOK)
+	svc.WriteResponse(w, op, rec.id, out)
+}
+
+// restAPI returns the API a restJson1 request is for: the one whose
+// signing name its credential scope names (services share paths such as
+// /tags/{resourceArn}), else the first. A scope that names another
+// service then fails authentication.
+func (s *Server) restAPI(r *http.Request) RestAPI {
+	if api, ok := s.rest[scopeService(r)]; ok {
+		return api
+	}
+	return s.restFallback
+}
+
+// scopeService returns the service of the credential scope a request
+// claims (Credential=AKID/DATE/REGION/SERVICE/aws4_request, in the
+// Authorization header or the X-Amz-Credential query parameter), or "".
+// It only picks an API; the verifier checks the claim.
+func scopeService(r *http.Request) string {
+	var credential string
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		_, after, ok := strings.Cut(auth, "Credential=")
+		if !ok {
+			return ""
+		}
+		credential, _, _ = strings.Cut(after, ",")
+	} else if r.URL.RawQuery != "" {
+		credential = r.URL.Query().Get("X-Amz-Credential")
+	}
+	parts := strings.Split(strings.TrimSpace(credential), "/")
+	if len(parts) != 5 {
+		return ""
+	}
+	return parts[3]
+}
