@@ -54,6 +54,8 @@ func (s *Server) audit(r *http.Request, rec *requestRecord) {
 		if rec.err != nil {
 			e.ErrorCode = rec.rest.ErrorType(rec.code)
 		}
+	case rec.object != "":
+		e.Service = rec.object
 	}
 	if rec.identity != nil {
 		e.Identity = warden.NewAuditIdentity(rec.identity, rec.keyID)

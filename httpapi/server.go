@@ -52,6 +52,7 @@ type Server struct {
 	// restFallback answers restJson1 requests whose scope names no known
 	// service.
 	restFallback RestAPI
+	object       ObjectAPI
 }
 
 // Config configures a Server.
@@ -76,6 +77,10 @@ type Config struct {
 	// "/", chosen by the service of the request's credential scope; the
 	// first also answers requests that name no known service.
 	RestAPIs []RestAPI
+
+	// Objects, when set, answers the requests it owns (S3's REST
+	// protocol) before any other routing.
+	Objects ObjectAPI
 }
 
 // NewServer returns a Server.
@@ -85,6 +90,7 @@ func NewServer(cfg Config) *Server {
 		logger:  cfg.Logger,
 		metrics: cfg.Metrics,
 		auditor: cfg.Auditor,
+		object:  cfg.Objects,
 		maxBody: cfg.MaxBodyBytes,
 		now:     cfg.Now,
 	}
@@ -169,6 +175,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.finish(r, rec)
 	}()
+	if s.object != nil && s.object.Owns(r) {
+		s.serveObject(w, r, rec)
+		return
+	}
 	if r.URL.Path != "/" && s.restFallback != nil {
 		s.serveRest(w, r, rec)
 		return
@@ -193,6 +203,7 @@ type requestRecord struct {
 	service   *awsquery.Service
 	json      *awsjson.Service  // set instead of service for JSON requests
 	rest      *restjson.Service // set instead of service for restJson1 requests
+	object    string            // the ObjectAPI's name, set instead of the above
 	action    string
 	principal string
 	keyID     string
@@ -221,6 +232,8 @@ func (s *Server) finish(r *http.Request, rec *requestRecord) {
 		service = rec.json.ARNNamespace
 	} else if rec.rest != nil {
 		service = rec.rest.ARNNamespace
+	} else if rec.object != "" {
+		service = rec.object
 	}
 	action := rec.action
 	if action == "" {

@@ -146,7 +146,13 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	// Connect Health's jobs run in the background, as the service assuming
 	// the customer's role through STS; they stop after the HTTP server and
 	// before the store closes.
-	var jobStorage healthapi.JobStorage
+	s3, s3Handler, err := newS3(cfg.dataDir, store, az)
+	if err != nil {
+		return err
+	}
+	// Jobs read their inputs from and write their outputs to Warden's S3,
+	// authorized as the role they assumed.
+	var jobStorage healthapi.JobStorage = s3Handler.Internal()
 	if m.healthJobStorage != nil {
 		jobStorage = m.healthJobStorage(store, az)
 	}
@@ -171,6 +177,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		// every API through the authorizer.
 		JSONAPIs: []httpapi.JSONAPI{orgsapi.New(store, az)},
 		RestAPIs: []httpapi.RestAPI{health},
+		Objects:  s3,
 	})
 	defer srv.Close(context.Background())
 
@@ -196,7 +203,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 
 	credPath, _ := filepath.Abs(filepath.Join(cfg.dataDir, "credentials"))
 	confPath, _ := filepath.Abs(filepath.Join(cfg.dataDir, "config"))
-	fmt.Fprintf(m.Stdout, "Warden is serving IAM, STS, Organizations and Amazon Connect Health at %s (account %s, region %s).\n", endpoint, ep.AccountID, ep.Region)
+	fmt.Fprintf(m.Stdout, "Warden is serving IAM, STS, Organizations, Amazon Connect Health and S3 at %s (account %s, region %s).\n", endpoint, ep.AccountID, ep.Region)
 	if adminAddr != "" {
 		fmt.Fprintf(m.Stdout, "Health and metrics: %s/healthz %s/readyz %s/metrics\n", adminAddr, adminAddr, adminAddr)
 	}
