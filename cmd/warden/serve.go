@@ -43,7 +43,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	var cfg serveConfig
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve IAM, STS, Organizations and Amazon Connect Health, with SigV4 and policy enforcement",
+		Short: "Serve IAM, STS, Organizations, Amazon Connect Health and S3, with SigV4 and policy enforcement",
 		Long: `Starts Warden on its embedded SQLite store in the data directory: IAM and STS
 over the AWS Query protocol, Organizations over the AWS JSON protocol and Amazon
 Connect Health (aws connecthealth) over restJson1, all on one endpoint. Clients
