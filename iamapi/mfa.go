@@ -11,6 +11,7 @@ import (
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
 	s "github.com/warden-iam/warden/iamapi/iamshapes"
+	"github.com/warden-iam/warden/totp"
 )
 
 func (a *API) registerMFA() {
@@ -92,7 +93,7 @@ func (a *API) enableMFADevice(ctx context.Context, c *authz.Caller, in *s.Enable
 	if d.UserName != "" {
 		return warden.Errorf(warden.EEntityAlreadyExists, "MFA Device is already in use.")
 	}
-	if !consecutiveCodes(d.Seed, a.now(), in.AuthenticationCode1, in.AuthenticationCode2) {
+	if !totp.Consecutive(d.Seed, a.now(), in.AuthenticationCode1, in.AuthenticationCode2) {
 		return errAuthenticationCode()
 	}
 	return a.store.EnableMFADevice(ctx, account(c), u.Name, d.SerialNumber)
@@ -110,7 +111,7 @@ func (a *API) resyncMFADevice(ctx context.Context, c *authz.Caller, in *s.Resync
 	if !strings.EqualFold(d.UserName, u.Name) {
 		return warden.Errorf(warden.ENoSuchEntity, "MFA Device with serial number %s is not enabled for user %s.", in.SerialNumber, u.Name)
 	}
-	if !consecutiveCodes(d.Seed, a.now(), in.AuthenticationCode1, in.AuthenticationCode2) {
+	if !totp.Consecutive(d.Seed, a.now(), in.AuthenticationCode1, in.AuthenticationCode2) {
 		return errAuthenticationCode()
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
 	s "github.com/warden-iam/warden/iamapi/iamshapes"
+	"github.com/warden-iam/warden/totp"
 )
 
 // referenceTOTP is RFC 6238 written out from the RFC, independently of
@@ -90,7 +91,7 @@ func TestReferenceTOTPMatchesRFC6238(t *testing.T) {
 func TestTOTPCodeMatchesRFC6238(t *testing.T) {
 	for _, v := range rfc6238Vectors {
 		t.Run(fmt.Sprint(v.unix), func(t *testing.T) {
-			if got := totpCode(rfcSeedSHA1, v.unix/totpStep); string(got[:]) != v.sha1[2:] {
+			if got := totp.Code(rfcSeedSHA1, v.unix/totp.Step); string(got[:]) != v.sha1[2:] {
 				t.Errorf("got %s, want %s", got[:], v.sha1[2:])
 			}
 		})
@@ -101,7 +102,7 @@ func TestConsecutiveCodes(t *testing.T) {
 	seed := rfcSeedSHA1
 	now := time.Unix(1234567890, 0)
 	code := func(steps int) string {
-		return referenceTOTP(sha1.New, seed, now.Add(time.Duration(steps)*totpStep*time.Second), 6)
+		return referenceTOTP(sha1.New, seed, now.Add(time.Duration(steps)*totp.Step*time.Second), 6)
 	}
 	for _, tt := range []struct {
 		name         string
@@ -121,8 +122,8 @@ func TestConsecutiveCodes(t *testing.T) {
 		{"not digits", "abcdef", code(0), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := consecutiveCodes(seed, now, tt.code1, tt.code2); got != tt.ok {
-				t.Errorf("consecutiveCodes(%s, %s) = %v", tt.code1, tt.code2, got)
+			if got := totp.Consecutive(seed, now, tt.code1, tt.code2); got != tt.ok {
+				t.Errorf("totp.Consecutive(%s, %s) = %v", tt.code1, tt.code2, got)
 			}
 		})
 	}
@@ -136,7 +137,7 @@ func mfaCodes(t testing.TB, base32Seed []byte, now time.Time) (string, string) {
 	if err != nil {
 		t.Fatalf("Base32StringSeed %q: %v", base32Seed, err)
 	}
-	return referenceTOTP(sha1.New, seed, now.Add(-totpStep*time.Second), 6), referenceTOTP(sha1.New, seed, now, 6)
+	return referenceTOTP(sha1.New, seed, now.Add(-totp.Step*time.Second), 6), referenceTOTP(sha1.New, seed, now, 6)
 }
 
 func (f *identityFixture) createMFADevice(t testing.TB, c *authz.Caller, name string) s.VirtualMFADevice {
@@ -175,7 +176,7 @@ func TestVirtualMFADeviceLifecycle(t *testing.T) {
 		return f.run(t, f.root, "EnableMFADevice", &s.EnableMFADeviceInput{UserName: userName, SerialNumber: serial, AuthenticationCode1: code1, AuthenticationCode2: code2})
 	}
 	assertAWSError(t, enable("alice", device.SerialNumber, code2, code1), warden.EInvalidAuthenticationCode, "Authentication code for device is not valid.")
-	stale1, stale2 := mfaCodes(t, device.Base32StringSeed, now.Add(-3*totpStep*time.Second))
+	stale1, stale2 := mfaCodes(t, device.Base32StringSeed, now.Add(-3*totp.Step*time.Second))
 	assertAWSError(t, enable("alice", device.SerialNumber, stale1, stale2), warden.EInvalidAuthenticationCode, "")
 	assertAWSError(t, enable("nobody", device.SerialNumber, code1, code2), warden.ENoSuchEntity, "The user with name nobody cannot be found.")
 	assertAWSError(t, enable("alice", "arn:aws:iam::123456789012:mfa/none", code1, code2), warden.ENoSuchEntity,
@@ -267,10 +268,10 @@ func TestMFADevicesOfTheCaller(t *testing.T) {
 func BenchmarkConsecutiveCodes(b *testing.B) {
 	seed := make([]byte, warden.MFASeedSize)
 	now := time.Unix(1750000000, 0)
-	code1, code2 := referenceTOTP(sha1.New, seed, now.Add(-totpStep*time.Second), 6), referenceTOTP(sha1.New, seed, now, 6)
+	code1, code2 := referenceTOTP(sha1.New, seed, now.Add(-totp.Step*time.Second), 6), referenceTOTP(sha1.New, seed, now, 6)
 	b.ReportAllocs()
 	for b.Loop() {
-		if !consecutiveCodes(seed, now, code1, code2) {
+		if !totp.Consecutive(seed, now, code1, code2) {
 			b.Fatal("codes refused")
 		}
 	}

@@ -2,15 +2,12 @@ package stsapi
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/subtle"
-	"encoding/binary"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/totp"
 )
 
 // MFA for AssumeRole and GetSessionToken: the caller names its virtual MFA
@@ -19,13 +16,6 @@ import (
 // ("Configuring MFA-protected API access", IAM User Guide). Virtual
 // devices compute TOTP codes (RFC 6238): HMAC-SHA1 over 30-second steps,
 // six digits.
-const (
-	totpStep   = 30 // seconds
-	totpDigits = 6
-	// totpWindow is how many steps a code may stray from the server's
-	// clock either way (RFC 6238 §5.2: one step of transmission delay).
-	totpWindow = 1
-)
 
 // errMFA is AWS's answer to any failed MFA check: which part failed (no
 // such device, not the caller's, wrong or replayed code) is not said.
@@ -59,45 +49,11 @@ func (a *API) verifyMFA(ctx context.Context, p *warden.Principal, serial, code *
 	if !strings.EqualFold(d.UserName, user.Name) {
 		return time.Time{}, errMFA()
 	}
-	step, ok := totpStepOf(d.Seed, *code, now)
+	step, ok := totp.StepOf(d.Seed, *code, now)
 	if !ok || !a.mfa.use(d.SerialNumber, step) {
 		return time.Time{}, errMFA()
 	}
 	return now, nil
-}
-
-// totpCode returns the code of a time step: HOTP (RFC 4226 §5.3) of the
-// step number.
-func totpCode(seed []byte, step int64) [totpDigits]byte {
-	var counter [8]byte
-	binary.BigEndian.PutUint64(counter[:], uint64(step))
-	mac := hmac.New(sha1.New, seed)
-	mac.Write(counter[:])
-	sum := mac.Sum(nil)
-	offset := sum[len(sum)-1] & 0x0f
-	n := binary.BigEndian.Uint32(sum[offset:]) & 0x7fffffff
-	var out [totpDigits]byte
-	for i := totpDigits - 1; i >= 0; i-- {
-		out[i] = '0' + byte(n%10)
-		n /= 10
-	}
-	return out
-}
-
-// totpStepOf returns the time step whose code code is, within totpWindow
-// steps of now. Every candidate is compared in constant time and none is
-// skipped, so that the time taken says nothing of how near a guess came.
-func totpStepOf(seed []byte, code string, now time.Time) (int64, bool) {
-	current := now.Unix() / totpStep
-	var found int64
-	match := 0
-	for step := current - totpWindow; step <= current+totpWindow; step++ {
-		c := totpCode(seed, step)
-		eq := subtle.ConstantTimeCompare(c[:], []byte(code))
-		found = int64(subtle.ConstantTimeSelect(eq, int(step), int(found)))
-		match |= eq
-	}
-	return found, match == 1
 }
 
 // mfaReplayGuard refuses a code whose step is not later than the last one
@@ -124,7 +80,7 @@ func (g *mfaReplayGuard) use(serial string, step int64) bool {
 	}
 	if len(g.last) >= maxGuardedDevices {
 		for k, v := range g.last {
-			if v < step-2*totpWindow {
+			if v < step-2*totp.Window {
 				delete(g.last, k)
 			}
 		}
