@@ -20,14 +20,12 @@ type API struct {
 	store    warden.Store
 	authz    *authz.Authorizer
 	now      func() time.Time
-	handlers map[string]handler
+	handlers awsquery.Handlers[*authz.Caller]
 }
-
-type handler func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsquery.Output, error)
 
 // New returns the IAM API over a store.
 func New(store warden.Store, az *authz.Authorizer) *API {
-	a := &API{store: store, authz: az, now: time.Now, handlers: map[string]handler{}}
+	a := &API{store: store, authz: az, now: time.Now, handlers: awsquery.Handlers[*authz.Caller]{}}
 	a.registerUsers()
 	a.registerSimulator()
 	a.registerGroups()
@@ -58,29 +56,17 @@ func (a *API) Implemented(op string) bool {
 // when the caller may not perform the operation, and the codes of the
 // store method behind the operation.
 func (a *API) Handle(ctx context.Context, c *authz.Caller, op *awsquery.Operation, in awsquery.Input) (awsquery.Output, error) {
-	h, ok := a.handlers[op.Name]
-	if !ok {
-		return nil, warden.Errorf(warden.ENotImplemented, "Warden does not implement the IAM operation %s.", op.Name)
-	}
-	return h(ctx, c, in)
+	return a.handlers.Handle(ctx, c, op, in)
 }
 
 // register adds an operation with a result.
 func register[I awsquery.Input, O awsquery.Output](a *API, name string, fn func(context.Context, *authz.Caller, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsquery.Output, error) {
-		out, err := fn(ctx, c, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
+	awsquery.Register(a.handlers, name, fn)
 }
 
 // registerNoResult adds an operation whose response carries no result.
 func registerNoResult[I awsquery.Input](a *API, name string, fn func(context.Context, *authz.Caller, I) error) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsquery.Output, error) {
-		return nil, fn(ctx, c, in.(I))
-	}
+	awsquery.RegisterNoResult(a.handlers, name, fn)
 }
 
 // authorize asks whether the caller may make the call and turns a denial

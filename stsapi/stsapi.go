@@ -30,18 +30,16 @@ type API struct {
 	store    warden.Store
 	authz    *authz.Authorizer
 	now      func() time.Time
-	handlers map[string]handler
+	handlers awsquery.Handlers[*authz.Caller]
 	trust    trustCache
 	mfa      mfaReplayGuard
 	// oidcKeys verify web identity tokens; nil when the operator gave none.
 	oidcKeys *oidc.KeySet
 }
 
-type handler func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsquery.Output, error)
-
 // New returns the STS API over a store.
 func New(store warden.Store, az *authz.Authorizer, opts ...Option) *API {
-	a := &API{store: store, authz: az, now: time.Now, handlers: map[string]handler{}}
+	a := &API{store: store, authz: az, now: time.Now, handlers: awsquery.Handlers[*authz.Caller]{}}
 	a.trust.entries = map[string]*compiledTrust{}
 	register(a, "GetCallerIdentity", a.getCallerIdentity)
 	register(a, "GetAccessKeyInfo", a.getAccessKeyInfo)
@@ -71,21 +69,11 @@ func (a *API) Implemented(op string) bool {
 // when the caller may not perform the operation, and the errors of the STS
 // model.
 func (a *API) Handle(ctx context.Context, c *authz.Caller, op *awsquery.Operation, in awsquery.Input) (awsquery.Output, error) {
-	h, ok := a.handlers[op.Name]
-	if !ok {
-		return nil, warden.Errorf(warden.ENotImplemented, "Warden does not implement the STS operation %s.", op.Name)
-	}
-	return h(ctx, c, in)
+	return a.handlers.Handle(ctx, c, op, in)
 }
 
 func register[I awsquery.Input, O awsquery.Output](a *API, name string, fn func(context.Context, *authz.Caller, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, in awsquery.Input) (awsquery.Output, error) {
-		out, err := fn(ctx, c, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
+	awsquery.Register(a.handlers, name, fn)
 }
 
 // authorize asks whether the caller may make the call. STS words its
