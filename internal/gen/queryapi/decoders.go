@@ -6,16 +6,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // decoders writes a DecodeQuery method for every structure an operation
 // input reaches, then the constraint rules those methods use.
-func (g *generator) decoders(f *file) error {
-	f.imports[runtimeImport] = true
+func (g *generator) decoders(f *smithy.File) error {
+	f.Imports[runtimeImport] = true
 	for _, op := range g.ops {
 		if op.input == "" {
-			f.p("// DecodeQuery implements awsquery.Input; %s takes no parameters.", op.name)
-			f.p("func (*%sInput) DecodeQuery(*awsquery.Decoder, awsquery.Path) {}\n", op.name)
+			f.P("// DecodeQuery implements awsquery.Input; %s takes no parameters.", op.name)
+			f.P("func (*%sInput) DecodeQuery(*awsquery.Decoder, awsquery.Path) {}\n", op.name)
 		}
 	}
 	for _, id := range g.sortedTypes() {
@@ -24,28 +26,28 @@ func (g *generator) decoders(f *file) error {
 			continue
 		}
 		name := g.typeNames[id]
-		f.p("// DecodeQuery implements awsquery.Input.")
+		f.P("// DecodeQuery implements awsquery.Input.")
 		if len(s.Members) == 0 {
-			f.p("func (*%s) DecodeQuery(*awsquery.Decoder, awsquery.Path) {}\n", name)
+			f.P("func (*%s) DecodeQuery(*awsquery.Decoder, awsquery.Path) {}\n", name)
 			continue
 		}
-		f.p("func (v *%s) DecodeQuery(d *awsquery.Decoder, p awsquery.Path) {", name)
+		f.P("func (v *%s) DecodeQuery(d *awsquery.Decoder, p awsquery.Path) {", name)
 		for _, m := range s.Members {
 			kind := "Member"
-			if m.has(traitRequired) {
+			if m.Has(smithy.TraitRequired) {
 				kind = "Required"
 			}
-			path := fmt.Sprintf("p.%s(%q, %q)", kind, xmlName(m.Traits, m.Name), unexported(m.Name))
+			path := fmt.Sprintf("p.%s(%q, %q)", kind, xmlName(m.Traits, m.Name), smithy.Unexported(m.Name))
 			r, err := g.ruleFor(name, m)
 			if err != nil {
 				return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 			}
-			v := value{lhs: "v." + exported(m.Name), path: path, target: m.Target, rule: r, nullable: g.nullable(m), flattened: m.has(traitFlattened)}
+			v := value{lhs: "v." + smithy.Exported(m.Name), path: path, target: m.Target, rule: r, nullable: g.nullable(m), flattened: m.Has(traitFlattened)}
 			if err := g.decodeValue(f, v, 0); err != nil {
 				return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 			}
 		}
-		f.p("}\n")
+		f.P("}\n")
 	}
 	return g.ruleVars(f)
 }
@@ -62,8 +64,8 @@ type value struct {
 
 // decodeValue writes the statements that decode v. depth numbers the
 // variables of nested lists and maps.
-func (g *generator) decodeValue(f *file, v value, depth int) error {
-	s, err := g.model.shape(v.target)
+func (g *generator) decodeValue(f *smithy.File, v value, depth int) error {
+	s, err := g.model.Shape(v.target)
 	if err != nil {
 		return err
 	}
@@ -85,15 +87,15 @@ func (g *generator) decodeValue(f *file, v value, depth int) error {
 	case "timestamp":
 		g.decodeScalar(f, v, "Time", v.path, "")
 	case "blob":
-		f.p("%s, _ = d.Blob(%s, %s)", v.lhs, v.path, v.rule)
+		f.P("%s, _ = d.Blob(%s, %s)", v.lhs, v.path, v.rule)
 	case "structure":
 		sp := "sp" + suffix
-		f.p("if %s := %s; d.Struct(%s) {", sp, v.path, sp)
+		f.P("if %s := %s; d.Struct(%s) {", sp, v.path, sp)
 		if v.nullable {
-			f.p("%s = new(%s)", v.lhs, g.typeNames[v.target])
+			f.P("%s = new(%s)", v.lhs, g.typeNames[v.target])
 		}
-		f.p("%s.DecodeQuery(d, %s)", v.lhs, sp)
-		f.p("}")
+		f.P("%s.DecodeQuery(d, %s)", v.lhs, sp)
+		f.P("}")
 	case "list":
 		return g.decodeList(f, v, s, suffix, depth)
 	case "map":
@@ -106,9 +108,9 @@ func (g *generator) decodeValue(f *file, v value, depth int) error {
 
 // decodeScalar writes the decoding of a scalar with the Decoder method
 // named method. conv, when set, is the Go type the value converts to.
-func (g *generator) decodeScalar(f *file, v value, method, args, conv string) {
+func (g *generator) decodeScalar(f *smithy.File, v value, method, args, conv string) {
 	if conv == "" && !v.nullable {
-		f.p("%s, _ = d.%s(%s)", v.lhs, method, args)
+		f.P("%s, _ = d.%s(%s)", v.lhs, method, args)
 		return
 	}
 	x := "x"
@@ -118,34 +120,34 @@ func (g *generator) decodeScalar(f *file, v value, method, args, conv string) {
 	if v.nullable {
 		x = "new(" + x + ")"
 	}
-	f.p("if x, ok := d.%s(%s); ok {", method, args)
-	f.p("%s = %s", v.lhs, x)
-	f.p("}")
+	f.P("if x, ok := d.%s(%s); ok {", method, args)
+	f.P("%s = %s", v.lhs, x)
+	f.P("}")
 }
 
-func (g *generator) decodeList(f *file, v value, s *shape, suffix string, depth int) error {
+func (g *generator) decodeList(f *smithy.File, v value, s *smithy.Shape, suffix string, depth int) error {
 	t, err := g.goType(v.target)
 	if err != nil {
 		return err
 	}
-	elemRule, err := g.ruleFor(localName(v.target), s.Member)
+	elemRule, err := g.ruleFor(smithy.LocalName(v.target), s.Member)
 	if err != nil {
 		return err
 	}
 	l, i := "l"+suffix, "i"+suffix
-	f.p("if %s, ok := d.List(%s, %q, %t, %s); ok {", l, v.path, xmlName(s.Member.Traits, elementListName), v.flattened, v.rule)
-	f.p("%s = make(%s, %s.Len())", v.lhs, t, l)
-	f.p("for %s := range %s {", i, v.lhs)
+	f.P("if %s, ok := d.List(%s, %q, %t, %s); ok {", l, v.path, xmlName(s.Member.Traits, elementListName), v.flattened, v.rule)
+	f.P("%s = make(%s, %s.Len())", v.lhs, t, l)
+	f.P("for %s := range %s {", i, v.lhs)
 	elem := value{lhs: v.lhs + "[" + i + "]", path: l + ".Element(" + i + ")", target: s.Member.Target, rule: elemRule}
 	if err := g.decodeValue(f, elem, depth+1); err != nil {
 		return err
 	}
-	f.p("}")
-	f.p("}")
+	f.P("}")
+	f.P("}")
 	return nil
 }
 
-func (g *generator) decodeMap(f *file, v value, s *shape, suffix string, depth int) error {
+func (g *generator) decodeMap(f *smithy.File, v value, s *smithy.Shape, suffix string, depth int) error {
 	t, err := g.goType(v.target)
 	if err != nil {
 		return err
@@ -158,46 +160,46 @@ func (g *generator) decodeMap(f *file, v value, s *shape, suffix string, depth i
 	if err != nil {
 		return err
 	}
-	keyRule, err := g.ruleFor(localName(v.target), s.Key)
+	keyRule, err := g.ruleFor(smithy.LocalName(v.target), s.Key)
 	if err != nil {
 		return err
 	}
-	valueRule, err := g.ruleFor(localName(v.target), s.Value)
+	valueRule, err := g.ruleFor(smithy.LocalName(v.target), s.Value)
 	if err != nil {
 		return err
 	}
 	m, i, k, val := "m"+suffix, "i"+suffix, "k"+suffix, "val"+suffix
-	f.p("if %s, ok := d.Map(%s, %q, %q, %t, %s); ok {", m, v.path,
+	f.P("if %s, ok := d.Map(%s, %q, %q, %t, %s); ok {", m, v.path,
 		xmlName(s.Key.Traits, elementMapKey), xmlName(s.Value.Traits, elementMapValue), v.flattened, v.rule)
-	f.p("%s = make(%s, %s.Len())", v.lhs, t, m)
-	f.p("for %s := range %s.Len() {", i, m)
-	f.p("var %s %s", k, keyType)
+	f.P("%s = make(%s, %s.Len())", v.lhs, t, m)
+	f.P("for %s := range %s.Len() {", i, m)
+	f.P("var %s %s", k, keyType)
 	if err := g.decodeValue(f, value{lhs: k, path: m + ".Key(" + i + ")", target: s.Key.Target, rule: keyRule}, depth+1); err != nil {
 		return err
 	}
-	f.p("if _, dup := %s[%s]; dup {", v.lhs, k)
-	f.p("continue // the first entry for a key wins, as the first of repeated parameters does")
-	f.p("}")
-	f.p("var %s %s", val, valueType)
+	f.P("if _, dup := %s[%s]; dup {", v.lhs, k)
+	f.P("continue // the first entry for a key wins, as the first of repeated parameters does")
+	f.P("}")
+	f.P("var %s %s", val, valueType)
 	if err := g.decodeValue(f, value{lhs: val, path: m + ".Value(" + i + ")", target: s.Value.Target, rule: valueRule}, depth+1); err != nil {
 		return err
 	}
-	f.p("%s[%s] = %s", v.lhs, k, val)
-	f.p("}")
-	f.p("}")
+	f.P("%s[%s] = %s", v.lhs, k, val)
+	f.P("}")
+	f.P("}")
 	return nil
 }
 
 // constraintTraits are the traits a rule carries.
-var constraintTraits = []string{traitLength, traitRange, traitPattern}
+var constraintTraits = []string{smithy.TraitLength, smithy.TraitRange, smithy.TraitPattern}
 
 // ruleFor returns the Go expression of the rule for member m of owner (a
 // Go type or shape name): the rule of its target shape or, when the member adds constraints
 // of its own, a rule merging both. It is "nil" for an unconstrained value.
-func (g *generator) ruleFor(owner string, m *member) (string, error) {
+func (g *generator) ruleFor(owner string, m *smithy.Member) (string, error) {
 	target := g.model.Shapes[m.Target]
 	traits := map[string]any{}
-	for _, name := range append(constraintTraits, traitSensitive) {
+	for _, name := range append(constraintTraits, smithy.TraitSensitive) {
 		if t, ok := target.Traits[name]; ok {
 			traits[name] = t
 		}
@@ -208,7 +210,7 @@ func (g *generator) ruleFor(owner string, m *member) (string, error) {
 			enum = append(enum, enumValue(em))
 		}
 	}
-	name := unexported(localName(m.Target)) + "Rule"
+	name := smithy.Unexported(smithy.LocalName(m.Target)) + "Rule"
 	ownTraits := false
 	for _, trait := range constraintTraits {
 		if t, ok := m.Traits[trait]; ok {
@@ -216,13 +218,13 @@ func (g *generator) ruleFor(owner string, m *member) (string, error) {
 		}
 	}
 	if ownTraits {
-		name = unexported(owner) + exported(m.Name) + "Rule"
+		name = smithy.Unexported(owner) + smithy.Exported(m.Name) + "Rule"
 	}
 	if len(traits) == 0 && len(enum) == 0 {
 		return "nil", nil
 	}
 	r := rule{traits: traits, enum: enum}
-	if pattern := traitString(traits, traitPattern); pattern != "" {
+	if pattern := smithy.TraitString(traits, smithy.TraitPattern); pattern != "" {
 		p, err := translatePattern(pattern)
 		if err != nil {
 			return "", err
@@ -234,20 +236,20 @@ func (g *generator) ruleFor(owner string, m *member) (string, error) {
 }
 
 // ruleVars writes the rules the decoders refer to.
-func (g *generator) ruleVars(f *file) error {
+func (g *generator) ruleVars(f *smithy.File) error {
 	if len(g.rules) == 0 {
 		return nil
 	}
-	f.p("// Constraint rules, from the model's length, range, pattern, enum and")
-	f.p("// sensitive traits.")
-	f.p("var (")
+	f.P("// Constraint rules, from the model's length, range, pattern, enum and")
+	f.P("// sensitive traits.")
+	f.P("var (")
 	for _, name := range slices.Sorted(maps.Keys(g.rules)) {
 		r := g.rules[name]
 		var fields []string
-		if l := limits(traitObject(r.traits, traitLength)); l != "" {
+		if l := limits(smithy.TraitObject(r.traits, smithy.TraitLength)); l != "" {
 			fields = append(fields, "Length: "+l)
 		}
-		if l := limits(traitObject(r.traits, traitRange)); l != "" {
+		if l := limits(smithy.TraitObject(r.traits, smithy.TraitRange)); l != "" {
 			fields = append(fields, "Range: "+l)
 		}
 		if p := r.pattern; p.expr != "" {
@@ -264,12 +266,12 @@ func (g *generator) ruleVars(f *file) error {
 			}
 			fields = append(fields, "Enum: []string{"+strings.Join(quoted, ", ")+"}")
 		}
-		if _, ok := r.traits[traitSensitive]; ok {
+		if _, ok := r.traits[smithy.TraitSensitive]; ok {
 			fields = append(fields, "Sensitive: true")
 		}
-		f.p("%s = &awsquery.Rule{%s}", name, strings.Join(fields, ", "))
+		f.P("%s = &awsquery.Rule{%s}", name, strings.Join(fields, ", "))
 	}
-	f.p(")")
+	f.P(")")
 	return nil
 }
 

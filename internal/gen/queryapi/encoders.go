@@ -3,38 +3,40 @@ package main
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // encoders writes an EncodeQueryXML method for every structure an
 // operation output reaches.
-func (g *generator) encoders(f *file) error {
-	f.imports[runtimeImport] = true
+func (g *generator) encoders(f *smithy.File) error {
+	f.Imports[runtimeImport] = true
 	for _, id := range g.sortedTypes() {
 		s := g.model.Shapes[id]
 		if !g.outputs[id] || s.Type != "structure" {
 			continue
 		}
 		name := g.typeNames[id]
-		f.p("// EncodeQueryXML implements awsquery.Output.")
+		f.P("// EncodeQueryXML implements awsquery.Output.")
 		if len(s.Members) == 0 {
-			f.p("func (*%s) EncodeQueryXML(*awsquery.Encoder) {}\n", name)
+			f.P("func (*%s) EncodeQueryXML(*awsquery.Encoder) {}\n", name)
 			continue
 		}
-		f.p("func (v *%s) EncodeQueryXML(e *awsquery.Encoder) {", name)
+		f.P("func (v *%s) EncodeQueryXML(e *awsquery.Encoder) {", name)
 		for _, m := range s.Members {
 			out := element{
-				expr:      "v." + exported(m.Name),
+				expr:      "v." + smithy.Exported(m.Name),
 				name:      xmlName(m.Traits, m.Name),
 				target:    m.Target,
 				nullable:  g.nullable(m),
-				always:    m.has(traitRequired),
-				flattened: m.has(traitFlattened),
+				always:    m.Has(smithy.TraitRequired),
+				flattened: m.Has(traitFlattened),
 			}
 			if err := g.encodeValue(f, out, 0); err != nil {
 				return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 			}
 		}
-		f.p("}\n")
+		f.P("}\n")
 	}
 	return nil
 }
@@ -51,8 +53,8 @@ type element struct {
 
 // encodeValue writes the statements that encode o. depth numbers the
 // variables of nested lists and maps.
-func (g *generator) encodeValue(f *file, o element, depth int) error {
-	s, err := g.model.shape(o.target)
+func (g *generator) encodeValue(f *smithy.File, o element, depth int) error {
+	s, err := g.model.Shape(o.target)
 	if err != nil {
 		return err
 	}
@@ -74,8 +76,8 @@ func (g *generator) encodeValue(f *file, o element, depth int) error {
 		guard = !o.always
 	}
 	if guard {
-		f.p("if %s != nil {", o.expr)
-		defer f.p("}")
+		f.P("if %s != nil {", o.expr)
+		defer f.P("}")
 	}
 	switch s.Type {
 	case "string":
@@ -83,53 +85,53 @@ func (g *generator) encodeValue(f *file, o element, depth int) error {
 		if g.urlEncoded[o.target] {
 			method = "URLEncoded"
 		}
-		f.p("e.%s(%q, %s)", method, o.name, val)
+		f.P("e.%s(%q, %s)", method, o.name, val)
 	case "enum":
-		f.p("e.String(%q, string(%s))", o.name, val)
+		f.P("e.String(%q, string(%s))", o.name, val)
 	case "integer":
-		f.p("e.Int32(%q, %s)", o.name, val)
+		f.P("e.Int32(%q, %s)", o.name, val)
 	case "long":
-		f.p("e.Int64(%q, %s)", o.name, val)
+		f.P("e.Int64(%q, %s)", o.name, val)
 	case "boolean":
-		f.p("e.Bool(%q, %s)", o.name, val)
+		f.P("e.Bool(%q, %s)", o.name, val)
 	case "timestamp":
-		f.p("e.Time(%q, %s)", o.name, val)
+		f.P("e.Time(%q, %s)", o.name, val)
 	case "blob":
-		f.p("e.Blob(%q, %s)", o.name, val)
+		f.P("e.Blob(%q, %s)", o.name, val)
 	case "structure":
-		f.p("e.Start(%q)", o.name)
-		f.p("%s.EncodeQueryXML(e)", o.expr)
-		f.p("e.End(%q)", o.name)
+		f.P("e.Start(%q)", o.name)
+		f.P("%s.EncodeQueryXML(e)", o.expr)
+		f.P("e.End(%q)", o.name)
 	case "list":
 		elemName := xmlName(s.Member.Traits, elementListName)
 		if o.flattened {
 			elemName = o.name
 		} else {
-			f.p("e.Start(%q)", o.name)
+			f.P("e.Start(%q)", o.name)
 		}
 		i := "i" + suffix
-		f.p("for %s := range %s {", i, o.expr)
+		f.P("for %s := range %s {", i, o.expr)
 		elem := element{expr: o.expr + "[" + i + "]", name: elemName, target: s.Member.Target, always: true}
 		if err := g.encodeValue(f, elem, depth+1); err != nil {
 			return err
 		}
-		f.p("}")
+		f.P("}")
 		if !o.flattened {
-			f.p("e.End(%q)", o.name)
+			f.P("e.End(%q)", o.name)
 		}
 	case "map":
 		// Entries are written in key order so that responses are stable.
-		f.imports["maps"], f.imports["slices"] = true, true
+		f.Imports["maps"], f.Imports["slices"] = true, true
 		entryName := elementMapEntry
 		if o.flattened {
 			entryName = o.name
 		} else {
-			f.p("e.Start(%q)", o.name)
+			f.P("e.Start(%q)", o.name)
 		}
 		k, x := "k"+suffix, "x"+suffix
-		f.p("for _, %s := range slices.Sorted(maps.Keys(%s)) {", k, o.expr)
-		f.p("%s := %s[%s]", x, o.expr, k)
-		f.p("e.Start(%q)", entryName)
+		f.P("for _, %s := range slices.Sorted(maps.Keys(%s)) {", k, o.expr)
+		f.P("%s := %s[%s]", x, o.expr, k)
+		f.P("e.Start(%q)", entryName)
 		key := element{expr: k, name: xmlName(s.Key.Traits, elementMapKey), target: s.Key.Target, always: true}
 		if err := g.encodeValue(f, key, depth+1); err != nil {
 			return err
@@ -138,10 +140,10 @@ func (g *generator) encodeValue(f *file, o element, depth int) error {
 		if err := g.encodeValue(f, value, depth+1); err != nil {
 			return err
 		}
-		f.p("e.End(%q)", entryName)
-		f.p("}")
+		f.P("e.End(%q)", entryName)
+		f.P("}")
 		if !o.flattened {
-			f.p("e.End(%q)", o.name)
+			f.P("e.End(%q)", o.name)
 		}
 	default:
 		return fmt.Errorf("shape %s: type %s is not supported by the Query generator", o.target, s.Type)

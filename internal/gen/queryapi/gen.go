@@ -1,32 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
-	"go/format"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
-// Smithy traits the generator reads.
+// Smithy traits only this protocol's generator reads; those both
+// generators read are package smithy's.
 const (
-	traitRequired   = "smithy.api#required"
-	traitDefault    = "smithy.api#default"
-	traitLength     = "smithy.api#length"
-	traitRange      = "smithy.api#range"
-	traitPattern    = "smithy.api#pattern"
-	traitSensitive  = "smithy.api#sensitive"
-	traitEnumValue  = "smithy.api#enumValue"
-	traitError      = "smithy.api#error"
-	traitHTTPError  = "smithy.api#httpError"
 	traitFlattened  = "smithy.api#xmlFlattened"
 	traitXMLNS      = "smithy.api#xmlNamespace"
-	traitTitle      = "smithy.api#title"
 	traitAWSQuery   = "aws.protocols#awsQuery"
 	traitQueryError = "aws.protocols#awsQueryError"
-	traitAWSService = "aws.api#service"
 	traitSigV4      = "aws.auth#sigv4"
 )
 
@@ -39,18 +29,15 @@ const (
 	elementMapValue = "value"
 )
 
-const (
-	runtimeImport   = "github.com/warden-iam/warden/awsquery"
-	generatedSuffix = "_gen.go"
-)
+const runtimeImport = "github.com/warden-iam/warden/awsquery"
 
 // generator turns one Query service model into Go source.
 type generator struct {
-	model     *model
+	model     *smithy.Model
 	modelFile string // base name, for the generated-code header
 	pkg       string
 
-	service   *shape
+	service   *smithy.Shape
 	serviceID string
 	sdkID     string
 	ops       []operation
@@ -82,7 +69,7 @@ type rule struct {
 	pattern goPattern
 }
 
-func newGenerator(m *model, modelFile, pkg string, urlEncoded []string) (*generator, error) {
+func newGenerator(m *smithy.Model, modelFile, pkg string, urlEncoded []string) (*generator, error) {
 	g := &generator{
 		model:      m,
 		modelFile:  modelFile,
@@ -94,7 +81,7 @@ func newGenerator(m *model, modelFile, pkg string, urlEncoded []string) (*genera
 		rules:      map[string]rule{},
 	}
 	for id, s := range m.Shapes {
-		if s.Type == "service" && s.has(traitAWSQuery) {
+		if s.Type == "service" && s.Has(traitAWSQuery) {
 			if g.service != nil {
 				return nil, fmt.Errorf("model has more than one awsQuery service")
 			}
@@ -107,7 +94,7 @@ func newGenerator(m *model, modelFile, pkg string, urlEncoded []string) (*genera
 	if len(g.service.Resources) > 0 {
 		return nil, fmt.Errorf("service %s has resources, which the generator does not walk", g.serviceID)
 	}
-	g.sdkID, _ = traitObject(g.service.Traits, traitAWSService)["sdkId"].(string)
+	g.sdkID, _ = smithy.TraitObject(g.service.Traits, smithy.TraitAWSService)["sdkId"].(string)
 	namespace, _, _ := strings.Cut(g.serviceID, "#")
 	for _, name := range urlEncoded {
 		id := namespace + "#" + name
@@ -117,15 +104,15 @@ func newGenerator(m *model, modelFile, pkg string, urlEncoded []string) (*genera
 		g.urlEncoded[id] = true
 	}
 	for _, r := range g.service.Operations {
-		op, err := m.shape(r.Target)
+		op, err := m.Shape(r.Target)
 		if err != nil {
 			return nil, err
 		}
-		o := operation{name: localName(r.Target)}
-		if op.Input != nil && op.Input.Target != unitShape {
+		o := operation{name: smithy.LocalName(r.Target)}
+		if op.Input != nil && op.Input.Target != smithy.UnitShape {
 			o.input = op.Input.Target
 		}
-		if op.Output != nil && op.Output.Target != unitShape {
+		if op.Output != nil && op.Output.Target != smithy.UnitShape {
 			o.output = op.Output.Target
 		}
 		g.ops = append(g.ops, o)
@@ -158,7 +145,7 @@ func (g *generator) name() error {
 	}
 	for id := range g.reached() {
 		if s := g.model.Shapes[id]; (s.Type == "structure" || s.Type == "enum") && g.typeNames[id] == "" {
-			g.typeNames[id] = exported(localName(id))
+			g.typeNames[id] = smithy.Exported(smithy.LocalName(id))
 		}
 	}
 	owners := map[string]string{}
@@ -186,7 +173,7 @@ func (g *generator) reach(id string, seen map[string]bool) error {
 	if seen[id] {
 		return nil
 	}
-	s, err := g.model.shape(id)
+	s, err := g.model.Shape(id)
 	if err != nil {
 		return err
 	}
@@ -198,7 +185,7 @@ func (g *generator) reach(id string, seen map[string]bool) error {
 			}
 		}
 	}
-	for _, m := range []*member{s.Member, s.Key, s.Value} {
+	for _, m := range []*smithy.Member{s.Member, s.Key, s.Value} {
 		if m != nil {
 			if err := g.reach(m.Target, seen); err != nil {
 				return err
@@ -210,7 +197,7 @@ func (g *generator) reach(id string, seen map[string]bool) error {
 
 // goType is the Go type of a value of shape id.
 func (g *generator) goType(id string) (string, error) {
-	s, err := g.model.shape(id)
+	s, err := g.model.Shape(id)
 	if err != nil {
 		return "", err
 	}
@@ -246,16 +233,16 @@ func (g *generator) goType(id string) (string, error) {
 // nullable reports whether a member is a pointer in Go. Smithy makes a
 // member non-null when it is required or has a default; lists, maps and
 // blobs are nil-able as they are.
-func (g *generator) nullable(m *member) bool {
+func (g *generator) nullable(m *smithy.Member) bool {
 	switch g.model.Shapes[m.Target].Type {
 	case "list", "map", "blob":
 		return false
 	}
-	return !m.has(traitRequired) && !m.has(traitDefault)
+	return !m.Has(smithy.TraitRequired) && !m.Has(smithy.TraitDefault)
 }
 
 // memberType is the Go type of a structure member.
-func (g *generator) memberType(m *member) (string, error) {
+func (g *generator) memberType(m *smithy.Member) (string, error) {
 	t, err := g.goType(m.Target)
 	if g.nullable(m) {
 		t = "*" + t
@@ -263,74 +250,24 @@ func (g *generator) memberType(m *member) (string, error) {
 	return t, err
 }
 
-// file is one generated Go file being written.
-type file struct {
-	bytes.Buffer
-	imports map[string]bool
-}
-
-func (g *generator) newFile() *file {
-	return &file{imports: map[string]bool{}}
-}
-
-func (f *file) p(format string, args ...any) {
-	fmt.Fprintf(f, format, args...)
-	f.WriteByte('\n')
-}
-
-// source returns the file's formatted Go source, with its header and the
-// imports its body used.
-func (g *generator) source(f *file) ([]byte, error) {
-	var out bytes.Buffer
-	fmt.Fprintf(&out, "// Code generated by queryapi from %s. DO NOT EDIT.\n\npackage %s\n\n", g.modelFile, g.pkg)
-	if len(f.imports) > 0 {
-		// Standard library first, then the rest, as goimports groups them.
-		var std, other []string
-		for _, path := range slices.Sorted(maps.Keys(f.imports)) {
-			if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-				other = append(other, path)
-			} else {
-				std = append(std, path)
-			}
-		}
-		out.WriteString("import (\n")
-		for _, path := range std {
-			fmt.Fprintf(&out, "%q\n", path)
-		}
-		if len(std) > 0 && len(other) > 0 {
-			out.WriteString("\n")
-		}
-		for _, path := range other {
-			fmt.Fprintf(&out, "%q\n", path)
-		}
-		out.WriteString(")\n\n")
-	}
-	out.Write(f.Bytes())
-	src, err := format.Source(out.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("formatting generated code: %w\n%s", err, out.Bytes())
-	}
-	return src, nil
-}
-
 // files returns the generated files by name.
 func (g *generator) files() (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for name, build := range map[string]func(*file) error{
+	for name, build := range map[string]func(*smithy.File) error{
 		"shapes":  g.shapes,
 		"decode":  g.decoders,
 		"encode":  g.encoders,
 		"service": g.serviceTable,
 	} {
-		f := g.newFile()
+		f := smithy.NewFile()
 		if err := build(f); err != nil {
 			return nil, err
 		}
-		src, err := g.source(f)
+		src, err := f.Source("queryapi", g.modelFile, g.pkg)
 		if err != nil {
 			return nil, err
 		}
-		out[name+generatedSuffix] = src
+		out[name+smithy.GeneratedSuffix] = src
 	}
 	return out, nil
 }

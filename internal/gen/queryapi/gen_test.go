@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/fixture's generated files from its model")
@@ -60,14 +62,12 @@ func compareGenerated(t *testing.T, path string, src []byte) {
 
 func checkNoStaleFiles(t *testing.T, dir string, files map[string][]byte) {
 	t.Helper()
-	existing, err := filepath.Glob(filepath.Join(dir, "*"+generatedSuffix))
+	stale, err := smithy.StaleFiles(dir, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range existing {
-		if _, ok := files[filepath.Base(path)]; !ok {
-			t.Errorf("%s is not generated any more", path)
-		}
+	for _, path := range stale {
+		t.Errorf("%s is not generated any more", path)
 	}
 }
 
@@ -111,18 +111,11 @@ func TestGeneratedPackagesUpToDate(t *testing.T) {
 // the file at path.
 func generateArgs(t *testing.T, path string) []string {
 	t.Helper()
-	src, err := os.ReadFile(path)
+	args, err := smithy.GenerateArgs(path, "queryapi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const directive = "//go:generate go run ../../internal/gen/queryapi "
-	for line := range strings.Lines(string(src)) {
-		if rest, ok := strings.CutPrefix(line, directive); ok {
-			return strings.Fields(rest)
-		}
-	}
-	t.Fatalf("%s has no %q line", path, directive)
-	return nil
+	return args
 }
 
 func TestGeneratorErrors(t *testing.T) {

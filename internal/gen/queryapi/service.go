@@ -6,15 +6,17 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // serviceTable writes the service description: its names, its operation
 // table and the HTTP status of each error code it declares.
-func (g *generator) serviceTable(f *file) error {
-	f.imports[runtimeImport] = true
-	arnNamespace, _ := traitObject(g.service.Traits, traitAWSService)["arnNamespace"].(string)
-	signingName, _ := traitObject(g.service.Traits, traitSigV4)["name"].(string)
-	xmlns, _ := traitObject(g.service.Traits, traitXMLNS)["uri"].(string)
+func (g *generator) serviceTable(f *smithy.File) error {
+	f.Imports[runtimeImport] = true
+	arnNamespace, _ := smithy.TraitObject(g.service.Traits, smithy.TraitAWSService)["arnNamespace"].(string)
+	signingName, _ := smithy.TraitObject(g.service.Traits, traitSigV4)["name"].(string)
+	xmlns, _ := smithy.TraitObject(g.service.Traits, traitXMLNS)["uri"].(string)
 	if arnNamespace == "" || signingName == "" || xmlns == "" {
 		return fmt.Errorf("service %s lacks its arnNamespace, sigv4 name or xmlNamespace", g.serviceID)
 	}
@@ -23,30 +25,30 @@ func (g *generator) serviceTable(f *file) error {
 		return err
 	}
 
-	f.p("// Service is %s (%s) as its Smithy model describes it.", traitString(g.service.Traits, traitTitle), g.sdkID)
-	f.p("var Service = &awsquery.Service{")
-	f.p("ARNNamespace: %q,", arnNamespace)
-	f.p("SigningName: %q,", signingName)
-	f.p("Version: %q,", g.service.Version)
-	f.p("Namespace: %q,", xmlns)
-	f.p("Operations: map[string]*awsquery.Operation{")
+	f.P("// Service is %s (%s) as its Smithy model describes it.", smithy.TraitString(g.service.Traits, smithy.TraitTitle), g.sdkID)
+	f.P("var Service = &awsquery.Service{")
+	f.P("ARNNamespace: %q,", arnNamespace)
+	f.P("SigningName: %q,", signingName)
+	f.P("Version: %q,", g.service.Version)
+	f.P("Namespace: %q,", xmlns)
+	f.P("Operations: map[string]*awsquery.Operation{")
 	for _, op := range g.ops {
-		f.p("%q: {", op.name)
-		f.p("Name: %q,", op.name)
-		f.p("Action: %q,", arnNamespace+":"+op.name)
-		f.p("NewInput: func() awsquery.Input { return new(%sInput) },", op.name)
+		f.P("%q: {", op.name)
+		f.P("Name: %q,", op.name)
+		f.P("Action: %q,", arnNamespace+":"+op.name)
+		f.P("NewInput: func() awsquery.Input { return new(%sInput) },", op.name)
 		if op.output != "" {
-			f.p("NewOutput: func() awsquery.Output { return new(%s) },", g.typeNames[op.output])
+			f.P("NewOutput: func() awsquery.Output { return new(%s) },", g.typeNames[op.output])
 		}
-		f.p("},")
+		f.P("},")
 	}
-	f.p("},")
-	f.p("ErrorStatus: map[string]int{")
+	f.P("},")
+	f.P("ErrorStatus: map[string]int{")
 	for _, code := range slices.Sorted(maps.Keys(statuses)) {
-		f.p("%q: %d,", code, statuses[code])
+		f.P("%q: %d,", code, statuses[code])
 	}
-	f.p("},")
-	f.p("}")
+	f.P("},")
+	f.P("}")
 	return nil
 }
 
@@ -60,18 +62,18 @@ func (g *generator) errorStatuses() (map[string]int, error) {
 	slices.SortFunc(ids, cmp.Compare)
 	for _, id := range ids {
 		s := g.model.Shapes[id]
-		fault := traitString(s.Traits, traitError)
+		fault := smithy.TraitString(s.Traits, smithy.TraitError)
 		if fault == "" {
 			continue
 		}
-		code, status := localName(id), http.StatusBadRequest
+		code, status := smithy.LocalName(id), http.StatusBadRequest
 		if fault == "server" {
 			status = http.StatusInternalServerError
 		}
-		if n, ok := s.Traits[traitHTTPError].(float64); ok {
+		if n, ok := s.Traits[smithy.TraitHTTPError].(float64); ok {
 			status = int(n)
 		}
-		if q := traitObject(s.Traits, traitQueryError); q != nil {
+		if q := smithy.TraitObject(s.Traits, traitQueryError); q != nil {
 			if c, ok := q["code"].(string); ok {
 				code = c
 			}

@@ -3,16 +3,18 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // shapes writes the Go types: one struct per structure the operations
 // reach, one string type with constants per enum.
-func (g *generator) shapes(f *file) error {
+func (g *generator) shapes(f *smithy.File) error {
 	roles := map[string]string{}
 	for _, op := range g.ops {
 		if op.input == "" {
-			f.p("// %sInput is the input of %s, which takes no parameters.", op.name, op.name)
-			f.p("type %sInput struct{}\n", op.name)
+			f.P("// %sInput is the input of %s, which takes no parameters.", op.name, op.name)
+			f.P("type %sInput struct{}\n", op.name)
 			continue
 		}
 		roles[op.input] = "the input of " + op.name
@@ -24,9 +26,9 @@ func (g *generator) shapes(f *file) error {
 		s, name := g.model.Shapes[id], g.typeNames[id]
 		role := roles[id]
 		if role == "" {
-			role = fmt.Sprintf("the %s %s %s", g.sdkID, localName(id), s.Type)
+			role = fmt.Sprintf("the %s %s %s", g.sdkID, smithy.LocalName(id), s.Type)
 		}
-		f.p("// %s is %s.", name, role)
+		f.P("// %s is %s.", name, role)
 		switch s.Type {
 		case "enum":
 			g.enumType(f, name, s)
@@ -39,26 +41,26 @@ func (g *generator) shapes(f *file) error {
 	return nil
 }
 
-func (g *generator) enumType(f *file, name string, s *shape) {
-	f.p("type %s string\n", name)
-	f.p("const (")
+func (g *generator) enumType(f *smithy.File, name string, s *smithy.Shape) {
+	f.P("type %s string\n", name)
+	f.P("const (")
 	for _, m := range s.Members {
-		f.p("%s %s = %q", enumConstName(name, m.Name), name, enumValue(m))
+		f.P("%s %s = %q", smithy.EnumConstName(name, m.Name), name, enumValue(m))
 	}
-	f.p(")\n")
+	f.P(")\n")
 }
 
 // enumValue is the wire value of an enum member: its enumValue trait, or
 // its name.
-func enumValue(m *member) string {
-	if v := traitString(m.Traits, traitEnumValue); v != "" {
+func enumValue(m *smithy.Member) string {
+	if v := smithy.TraitString(m.Traits, smithy.TraitEnumValue); v != "" {
 		return v
 	}
 	return m.Name
 }
 
-func (g *generator) structType(f *file, id, name string, s *shape) error {
-	f.p("type %s struct {", name)
+func (g *generator) structType(f *smithy.File, id, name string, s *smithy.Shape) error {
+	f.P("type %s struct {", name)
 	wireNames := map[string]string{}
 	for _, m := range s.Members {
 		wire := xmlName(m.Traits, m.Name)
@@ -71,18 +73,18 @@ func (g *generator) structType(f *file, id, name string, s *shape) error {
 			return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 		}
 		if strings.Contains(t, "time.") {
-			f.imports["time"] = true
+			f.Imports["time"] = true
 		}
-		f.p("%s %s `%s`", exported(m.Name), t, g.tags(id, m))
+		f.P("%s %s `%s`", smithy.Exported(m.Name), t, g.tags(id, m))
 	}
-	f.p("}\n")
+	f.P("}\n")
 	return nil
 }
 
 // tags are a member's struct tags: query:"…" with its Query parameter name
 // when inputs carry it, xml:"…" with its element path when outputs do, in
 // encoding/xml's syntax ("Users>member" for a wrapped list).
-func (g *generator) tags(owner string, m *member) string {
+func (g *generator) tags(owner string, m *smithy.Member) string {
 	var tags []string
 	wire := xmlName(m.Traits, m.Name)
 	if g.inputs[owner] {
@@ -90,7 +92,7 @@ func (g *generator) tags(owner string, m *member) string {
 	}
 	if g.outputs[owner] {
 		path := wire
-		if t := g.model.Shapes[m.Target]; t.Type == "list" && !m.has(traitFlattened) {
+		if t := g.model.Shapes[m.Target]; t.Type == "list" && !m.Has(traitFlattened) {
 			path += ">" + xmlName(t.Member.Traits, elementListName)
 		}
 		tags = append(tags, fmt.Sprintf("xml:%q", path))

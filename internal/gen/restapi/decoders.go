@@ -7,18 +7,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // decoders writes a DecodeHTTP method for every operation input and a
 // DecodeJSON method for every structure and union an input reaches, then
 // the constraint rules those methods use.
-func (g *generator) decoders(f *file) error {
-	f.imports[runtimeImport] = true
+func (g *generator) decoders(f *smithy.File) error {
+	f.Imports[runtimeImport] = true
 	opInputs := map[string]bool{}
 	for _, op := range g.ops {
 		if op.input == "" {
-			f.p("// DecodeHTTP implements restjson.Input; %s takes no parameters.", op.name)
-			f.p("func (*%sInput) DecodeHTTP(*restjson.Decoder) {}\n", op.name)
+			f.P("// DecodeHTTP implements restjson.Input; %s takes no parameters.", op.name)
+			f.P("func (*%sInput) DecodeHTTP(*restjson.Decoder) {}\n", op.name)
 			continue
 		}
 		opInputs[op.input] = true
@@ -43,11 +45,11 @@ func (g *generator) decoders(f *file) error {
 
 // decodeInput writes the DecodeHTTP method of an operation input, which
 // reads each member from where the model binds it.
-func (g *generator) decodeInput(f *file, id string, s *shape) error {
+func (g *generator) decodeInput(f *smithy.File, id string, s *smithy.Shape) error {
 	name := g.typeNames[id]
-	f.p("// DecodeHTTP implements restjson.Input.")
-	f.p("func (v *%s) DecodeHTTP(d *restjson.Decoder) {", name)
-	var body []*member
+	f.P("// DecodeHTTP implements restjson.Input.")
+	f.P("func (v *%s) DecodeHTTP(d *restjson.Decoder) {", name)
+	var body []*smithy.Member
 	for _, m := range s.Members {
 		source, err := g.boundSource(id, m)
 		if err != nil {
@@ -57,7 +59,7 @@ func (g *generator) decodeInput(f *file, id string, s *shape) error {
 		case "":
 			body = append(body, m)
 		case "-":
-			f.p("// %s, an event stream, is the operation handler's.", m.Name)
+			f.P("// %s, an event stream, is the operation handler's.", m.Name)
 		default:
 			if err := g.decodeMember(f, name, s, m, source); err != nil {
 				return fmt.Errorf("%s member %s: %w", id, m.Name, err)
@@ -65,14 +67,14 @@ func (g *generator) decodeInput(f *file, id string, s *shape) error {
 		}
 	}
 	if len(body) > 0 {
-		f.p("b := d.Body()")
+		f.P("b := d.Body()")
 		for _, m := range body {
 			if err := g.decodeMember(f, name, s, m, g.objectSource("b", m)); err != nil {
 				return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 			}
 		}
 	}
-	f.p("}\n")
+	f.P("}\n")
 	return nil
 }
 
@@ -80,24 +82,24 @@ func (g *generator) decodeInput(f *file, id string, s *shape) error {
 // of an operation input that the model binds to the URI, the query, a
 // header or the payload; "" for a member of the JSON body; "-" for an
 // event stream.
-func (g *generator) boundSource(owner string, m *member) (string, error) {
+func (g *generator) boundSource(owner string, m *smithy.Member) (string, error) {
 	for _, trait := range unsupportedBindings {
-		if m.has(trait) {
+		if m.Has(trait) {
 			return "", fmt.Errorf("%s member %s: %s is not supported by the restJson1 runtime", owner, m.Name, trait)
 		}
 	}
 	target := g.model.Shapes[m.Target]
-	path := fmt.Sprintf("restjson.Path{}.%s(%q)", pathKind(m), unexported(m.Name))
+	path := fmt.Sprintf("restjson.Path{}.%s(%q)", pathKind(m), smithy.Unexported(m.Name))
 	scalar := target.Type != "list" && target.Type != "map" && target.Type != "structure" && target.Type != "union"
 	listOfScalars := target.Type == "list" && g.isScalar(target.Member.Target)
 	switch {
-	case m.has(traitHTTPLabel):
+	case m.Has(traitHTTPLabel):
 		if !scalar {
 			return "", fmt.Errorf("%s member %s: a label must be a scalar", owner, m.Name)
 		}
 		return fmt.Sprintf("d.Label(%s, %q)", path, m.Name), nil
-	case m.has(traitHTTPQuery):
-		name := traitString(m.Traits, traitHTTPQuery)
+	case m.Has(traitHTTPQuery):
+		name := smithy.TraitString(m.Traits, traitHTTPQuery)
 		if listOfScalars {
 			return fmt.Sprintf("d.QueryList(%s, %q)", path, name), nil
 		}
@@ -105,8 +107,8 @@ func (g *generator) boundSource(owner string, m *member) (string, error) {
 			return "", fmt.Errorf("%s member %s: a query parameter must be a scalar or a list of scalars", owner, m.Name)
 		}
 		return fmt.Sprintf("d.Query(%s, %q)", path, name), nil
-	case m.has(traitHTTPHeader):
-		name := traitString(m.Traits, traitHTTPHeader)
+	case m.Has(traitHTTPHeader):
+		name := smithy.TraitString(m.Traits, traitHTTPHeader)
 		if listOfScalars && g.model.Shapes[target.Member.Target].Type != "timestamp" {
 			return fmt.Sprintf("d.HeaderList(%s, %q)", path, name), nil
 		}
@@ -114,7 +116,7 @@ func (g *generator) boundSource(owner string, m *member) (string, error) {
 			return "", fmt.Errorf("%s member %s: a header must be a scalar or a list of scalars other than timestamps", owner, m.Name)
 		}
 		return fmt.Sprintf("d.Header(%s, %q)", path, name), nil
-	case m.has(traitHTTPPayload):
+	case m.Has(traitHTTPPayload):
 		if g.isEventStream(m) {
 			return "-", nil
 		}
@@ -138,12 +140,12 @@ func (g *generator) isScalar(id string) bool {
 
 // objectSource is the Go expression of the value of a member of the JSON
 // object in the variable o.
-func (g *generator) objectSource(o string, m *member) string {
-	return fmt.Sprintf("%s.%s(%q, %q)", o, pathKind(m), jsonName(m), unexported(m.Name))
+func (g *generator) objectSource(o string, m *smithy.Member) string {
+	return fmt.Sprintf("%s.%s(%q, %q)", o, pathKind(m), jsonName(m), smithy.Unexported(m.Name))
 }
 
-func pathKind(m *member) string {
-	if m.has(traitRequired) {
+func pathKind(m *smithy.Member) string {
+	if m.Has(smithy.TraitRequired) {
 		return "Required"
 	}
 	return "Member"
@@ -151,39 +153,39 @@ func pathKind(m *member) string {
 
 // decodeStructure writes the DecodeJSON method of a structure or union
 // within a body.
-func (g *generator) decodeStructure(f *file, id string, s *shape) error {
+func (g *generator) decodeStructure(f *smithy.File, id string, s *smithy.Shape) error {
 	name := g.typeNames[id]
-	f.p("// DecodeJSON reads the %s in the JSON object o.", name)
+	f.P("// DecodeJSON reads the %s in the JSON object o.", name)
 	if len(s.Members) == 0 {
-		f.p("func (*%s) DecodeJSON(*restjson.Decoder, restjson.Object) {}\n", name)
+		f.P("func (*%s) DecodeJSON(*restjson.Decoder, restjson.Object) {}\n", name)
 		return nil
 	}
-	f.p("func (v *%s) DecodeJSON(d *restjson.Decoder, o restjson.Object) {", name)
+	f.P("func (v *%s) DecodeJSON(d *restjson.Decoder, o restjson.Object) {", name)
 	for _, m := range s.Members {
 		if err := g.decodeMember(f, name, s, m, g.objectSource("o", m)); err != nil {
 			return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 		}
 	}
-	f.p("}\n")
+	f.P("}\n")
 	return nil
 }
 
 // decodeMember writes the decoding of member m of the structure s (Go
 // type owner) from the value source, setting its default first when the
 // model gives one the zero value is not.
-func (g *generator) decodeMember(f *file, owner string, s *shape, m *member, source string) error {
+func (g *generator) decodeMember(f *smithy.File, owner string, s *smithy.Shape, m *smithy.Member, source string) error {
 	r, err := g.ruleFor(owner, m)
 	if err != nil {
 		return err
 	}
-	v := value{lhs: "v." + exported(m.Name), source: source, target: m.Target, rule: r, nullable: g.nullable(s, m), format: g.timestampFormat(m)}
-	if def := g.defaultValue(m); def != nil && !m.has(traitRequired) {
+	v := value{lhs: "v." + smithy.Exported(m.Name), source: source, target: m.Target, rule: r, nullable: g.nullable(s, m), format: g.timestampFormat(m)}
+	if def := g.defaultValue(m); def != nil && !m.Has(smithy.TraitRequired) {
 		lit, err := g.literal(m.Target, def)
 		if err != nil {
 			return err
 		}
 		if lit != "" {
-			f.p("%s = %s", v.lhs, lit)
+			f.P("%s = %s", v.lhs, lit)
 			v.keep = true
 		}
 	}
@@ -202,7 +204,7 @@ func (g *generator) literal(id string, def any) (string, error) {
 		case s.Type == "enum":
 			for _, m := range s.Members {
 				if enumValue(m) == v {
-					return enumConstName(g.typeNames[id], m.Name), nil
+					return smithy.EnumConstName(g.typeNames[id], m.Name), nil
 				}
 			}
 		case s.Type == "string":
@@ -254,8 +256,8 @@ type value struct {
 
 // decodeValue writes the statements that decode v. depth numbers the
 // variables of nested values.
-func (g *generator) decodeValue(f *file, v value, depth int) error {
-	s, err := g.model.shape(v.target)
+func (g *generator) decodeValue(f *smithy.File, v value, depth int) error {
+	s, err := g.model.Shape(v.target)
 	if err != nil {
 		return err
 	}
@@ -281,7 +283,7 @@ func (g *generator) decodeValue(f *file, v value, depth int) error {
 	case "timestamp":
 		g.decodeScalar(f, v, "Time", v.source+", "+v.format, "")
 	case "blob":
-		f.p("%s, _ = d.Blob(%s, %s)", v.lhs, v.source, v.rule)
+		f.P("%s, _ = d.Blob(%s, %s)", v.lhs, v.source, v.rule)
 	case "structure", "union":
 		// Numbered from 1 so as not to shadow the o of DecodeJSON.
 		o := "o" + strconv.Itoa(depth+1)
@@ -290,15 +292,15 @@ func (g *generator) decodeValue(f *file, v value, depth int) error {
 			for i, m := range s.Members {
 				keys[i] = strconv.Quote(jsonName(m))
 			}
-			f.p("if %s, ok := d.Union(%s, %s); ok {", o, v.source, strings.Join(keys, ", "))
+			f.P("if %s, ok := d.Union(%s, %s); ok {", o, v.source, strings.Join(keys, ", "))
 		} else {
-			f.p("if %s, ok := d.Struct(%s); ok {", o, v.source)
+			f.P("if %s, ok := d.Struct(%s); ok {", o, v.source)
 		}
 		if v.nullable {
-			f.p("%s = new(%s)", v.lhs, g.typeNames[v.target])
+			f.P("%s = new(%s)", v.lhs, g.typeNames[v.target])
 		}
-		f.p("%s.DecodeJSON(d, %s)", v.lhs, o)
-		f.p("}")
+		f.P("%s.DecodeJSON(d, %s)", v.lhs, o)
+		f.P("}")
 	case "list":
 		return g.decodeList(f, v, s, suffix, depth)
 	case "map":
@@ -311,9 +313,9 @@ func (g *generator) decodeValue(f *file, v value, depth int) error {
 
 // decodeScalar writes the decoding of a scalar with the Decoder method
 // named method. conv, when set, is the Go type the value converts to.
-func (g *generator) decodeScalar(f *file, v value, method, args, conv string) {
+func (g *generator) decodeScalar(f *smithy.File, v value, method, args, conv string) {
 	if conv == "" && !v.nullable && !v.keep {
-		f.p("%s, _ = d.%s(%s)", v.lhs, method, args)
+		f.P("%s, _ = d.%s(%s)", v.lhs, method, args)
 		return
 	}
 	x := "x"
@@ -323,34 +325,34 @@ func (g *generator) decodeScalar(f *file, v value, method, args, conv string) {
 	if v.nullable {
 		x = "new(" + x + ")"
 	}
-	f.p("if x, ok := d.%s(%s); ok {", method, args)
-	f.p("%s = %s", v.lhs, x)
-	f.p("}")
+	f.P("if x, ok := d.%s(%s); ok {", method, args)
+	f.P("%s = %s", v.lhs, x)
+	f.P("}")
 }
 
-func (g *generator) decodeList(f *file, v value, s *shape, suffix string, depth int) error {
+func (g *generator) decodeList(f *smithy.File, v value, s *smithy.Shape, suffix string, depth int) error {
 	t, err := g.goType(v.target)
 	if err != nil {
 		return err
 	}
-	elemRule, err := g.ruleFor(exported(localName(v.target)), s.Member)
+	elemRule, err := g.ruleFor(smithy.Exported(smithy.LocalName(v.target)), s.Member)
 	if err != nil {
 		return err
 	}
 	l, i := "l"+suffix, "i"+suffix
-	f.p("if %s, ok := d.List(%s, %s); ok {", l, v.source, v.rule)
-	f.p("%s = make(%s, %s.Len())", v.lhs, t, l)
-	f.p("for %s := range %s {", i, v.lhs)
+	f.P("if %s, ok := d.List(%s, %s); ok {", l, v.source, v.rule)
+	f.P("%s = make(%s, %s.Len())", v.lhs, t, l)
+	f.P("for %s := range %s {", i, v.lhs)
 	elem := value{lhs: v.lhs + "[" + i + "]", source: l + ".Element(" + i + ")", target: s.Member.Target, rule: elemRule, format: g.timestampFormat(s.Member)}
 	if err := g.decodeValue(f, elem, depth+1); err != nil {
 		return err
 	}
-	f.p("}")
-	f.p("}")
+	f.P("}")
+	f.P("}")
 	return nil
 }
 
-func (g *generator) decodeMap(f *file, v value, s *shape, suffix string, depth int) error {
+func (g *generator) decodeMap(f *smithy.File, v value, s *smithy.Shape, suffix string, depth int) error {
 	t, err := g.goType(v.target)
 	if err != nil {
 		return err
@@ -363,7 +365,7 @@ func (g *generator) decodeMap(f *file, v value, s *shape, suffix string, depth i
 	if err != nil {
 		return err
 	}
-	owner := exported(localName(v.target))
+	owner := smithy.Exported(smithy.LocalName(v.target))
 	keyRule, err := g.ruleFor(owner, s.Key)
 	if err != nil {
 		return err
@@ -373,34 +375,34 @@ func (g *generator) decodeMap(f *file, v value, s *shape, suffix string, depth i
 		return err
 	}
 	m, i, k, val := "m"+suffix, "i"+suffix, "k"+suffix, "val"+suffix
-	f.p("if %s, ok := d.Map(%s, %s); ok {", m, v.source, v.rule)
-	f.p("%s = make(%s, %s.Len())", v.lhs, t, m)
-	f.p("for %s := range %s.Len() {", i, m)
-	f.p("var %s %s", k, keyType)
+	f.P("if %s, ok := d.Map(%s, %s); ok {", m, v.source, v.rule)
+	f.P("%s = make(%s, %s.Len())", v.lhs, t, m)
+	f.P("for %s := range %s.Len() {", i, m)
+	f.P("var %s %s", k, keyType)
 	if err := g.decodeValue(f, value{lhs: k, source: m + ".Key(" + i + ")", target: s.Key.Target, rule: keyRule}, depth+1); err != nil {
 		return err
 	}
-	f.p("var %s %s", val, valueType)
+	f.P("var %s %s", val, valueType)
 	if err := g.decodeValue(f, value{lhs: val, source: m + ".Value(" + i + ")", target: s.Value.Target, rule: valueRule, format: g.timestampFormat(s.Value)}, depth+1); err != nil {
 		return err
 	}
-	f.p("%s[%s] = %s", v.lhs, k, val)
-	f.p("}")
-	f.p("}")
+	f.P("%s[%s] = %s", v.lhs, k, val)
+	f.P("}")
+	f.P("}")
 	return nil
 }
 
 // constraintTraits are the traits a rule carries.
-var constraintTraits = []string{traitLength, traitRange, traitPattern}
+var constraintTraits = []string{smithy.TraitLength, smithy.TraitRange, smithy.TraitPattern}
 
 // ruleFor returns the Go expression of the rule for member m of owner (a
 // Go type name): the rule of its target shape or, when the member adds
 // constraints of its own, a rule merging both. It is "nil" for an
 // unconstrained value.
-func (g *generator) ruleFor(owner string, m *member) (string, error) {
+func (g *generator) ruleFor(owner string, m *smithy.Member) (string, error) {
 	target := g.model.Shapes[m.Target]
 	traits := map[string]any{}
-	for _, name := range append(constraintTraits, traitSensitive) {
+	for _, name := range append(constraintTraits, smithy.TraitSensitive) {
 		if t, ok := target.Traits[name]; ok {
 			traits[name] = t
 		}
@@ -411,7 +413,7 @@ func (g *generator) ruleFor(owner string, m *member) (string, error) {
 			enum = append(enum, enumValue(em))
 		}
 	}
-	name := unexported(localName(m.Target)) + "Rule"
+	name := smithy.Unexported(smithy.LocalName(m.Target)) + "Rule"
 	ownTraits := false
 	for _, trait := range constraintTraits {
 		if t, ok := m.Traits[trait]; ok {
@@ -419,13 +421,13 @@ func (g *generator) ruleFor(owner string, m *member) (string, error) {
 		}
 	}
 	if ownTraits {
-		name = unexported(owner) + exported(m.Name) + "Rule"
+		name = smithy.Unexported(owner) + smithy.Exported(m.Name) + "Rule"
 	}
 	if len(traits) == 0 && len(enum) == 0 {
 		return "nil", nil
 	}
 	r := rule{traits: traits, enum: enum}
-	if pattern := traitString(traits, traitPattern); pattern != "" {
+	if pattern := smithy.TraitString(traits, smithy.TraitPattern); pattern != "" {
 		p, err := translatePattern(pattern)
 		if err != nil {
 			return "", err
@@ -440,20 +442,20 @@ func (g *generator) ruleFor(owner string, m *member) (string, error) {
 }
 
 // ruleVars writes the rules the decoders refer to.
-func (g *generator) ruleVars(f *file) error {
+func (g *generator) ruleVars(f *smithy.File) error {
 	if len(g.rules) == 0 {
 		return nil
 	}
-	f.p("// Constraint rules, from the model's length, range, pattern, enum and")
-	f.p("// sensitive traits.")
-	f.p("var (")
+	f.P("// Constraint rules, from the model's length, range, pattern, enum and")
+	f.P("// sensitive traits.")
+	f.P("var (")
 	for _, name := range slices.Sorted(maps.Keys(g.rules)) {
 		r := g.rules[name]
 		var fields []string
-		if l := limits(traitObject(r.traits, traitLength)); l != "" {
+		if l := limits(smithy.TraitObject(r.traits, smithy.TraitLength)); l != "" {
 			fields = append(fields, "Length: "+l)
 		}
-		if l := limits(traitObject(r.traits, traitRange)); l != "" {
+		if l := limits(smithy.TraitObject(r.traits, smithy.TraitRange)); l != "" {
 			fields = append(fields, "Range: "+l)
 		}
 		if p := r.pattern; p.expr != "" {
@@ -473,12 +475,12 @@ func (g *generator) ruleVars(f *file) error {
 			}
 			fields = append(fields, "Enum: []string{"+strings.Join(quoted, ", ")+"}")
 		}
-		if _, ok := r.traits[traitSensitive]; ok {
+		if _, ok := r.traits[smithy.TraitSensitive]; ok {
 			fields = append(fields, "Sensitive: true")
 		}
-		f.p("%s = &restjson.Rule{%s}", name, strings.Join(fields, ", "))
+		f.P("%s = &restjson.Rule{%s}", name, strings.Join(fields, ", "))
 	}
-	f.p(")")
+	f.P(")")
 	return nil
 }
 

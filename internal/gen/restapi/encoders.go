@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // encoders writes an EncodeHTTP method for every operation output and an
 // EncodeJSON method for every structure and union an output reaches.
-func (g *generator) encoders(f *file) error {
-	f.imports[runtimeImport] = true
+func (g *generator) encoders(f *smithy.File) error {
+	f.Imports[runtimeImport] = true
 	opOutputs := map[string]bool{}
 	for _, op := range g.ops {
 		if op.output != "" {
@@ -36,23 +38,23 @@ func (g *generator) encoders(f *file) error {
 // encodeOutput writes the EncodeHTTP method of an operation output: its
 // header members, then its payload member or the JSON object of its other
 // members.
-func (g *generator) encodeOutput(f *file, id string, s *shape) error {
+func (g *generator) encodeOutput(f *smithy.File, id string, s *smithy.Shape) error {
 	name := g.typeNames[id]
-	f.p("// EncodeHTTP implements restjson.Output.")
-	f.p("func (v *%s) EncodeHTTP(e *restjson.Encoder) {", name)
-	var body []*member
-	var payload *member
+	f.P("// EncodeHTTP implements restjson.Output.")
+	f.P("func (v *%s) EncodeHTTP(e *restjson.Encoder) {", name)
+	var body []*smithy.Member
+	var payload *smithy.Member
 	for _, m := range s.Members {
 		switch {
-		case m.has(traitHTTPLabel) || m.has(traitHTTPQuery):
+		case m.Has(traitHTTPLabel) || m.Has(traitHTTPQuery):
 			return fmt.Errorf("%s member %s: an output member cannot be bound to the URI", id, m.Name)
-		case m.has(traitHTTPHeader):
+		case m.Has(traitHTTPHeader):
 			if err := g.encodeHeader(f, s, m); err != nil {
 				return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 			}
-		case m.has(traitHTTPPayload):
+		case m.Has(traitHTTPPayload):
 			if g.isEventStream(m) {
-				f.p("// %s, an event stream, is the operation handler's.", m.Name)
+				f.P("// %s, an event stream, is the operation handler's.", m.Name)
 				continue
 			}
 			payload = m
@@ -70,35 +72,35 @@ func (g *generator) encodeOutput(f *file, id string, s *shape) error {
 			return fmt.Errorf("%s: %w", id, err)
 		}
 	}
-	f.p("}\n")
+	f.P("}\n")
 	return nil
 }
 
 // encodeStructure writes the EncodeJSON method of a structure or union
 // within a body.
-func (g *generator) encodeStructure(f *file, id string, s *shape) error {
+func (g *generator) encodeStructure(f *smithy.File, id string, s *smithy.Shape) error {
 	name := g.typeNames[id]
-	f.p("// EncodeJSON writes the %s as a JSON object.", name)
-	f.p("func (v *%s) EncodeJSON(e *restjson.Encoder) {", name)
+	f.P("// EncodeJSON writes the %s as a JSON object.", name)
+	f.P("func (v *%s) EncodeJSON(e *restjson.Encoder) {", name)
 	if err := g.encodeObject(f, s, s.Members); err != nil {
 		return fmt.Errorf("%s: %w", id, err)
 	}
-	f.p("}\n")
+	f.P("}\n")
 	return nil
 }
 
 // encodeObject writes the members of s as one JSON object. Absent
 // optional members are left out; required lists and maps are written
 // even when empty.
-func (g *generator) encodeObject(f *file, s *shape, ms []*member) error {
-	f.p("e.BeginObject()")
+func (g *generator) encodeObject(f *smithy.File, s *smithy.Shape, ms []*smithy.Member) error {
+	f.P("e.BeginObject()")
 	for _, m := range ms {
-		lhs := "v." + exported(m.Name)
-		guarded := g.nullable(s, m) || !m.has(traitRequired) && g.isCollection(m.Target)
+		lhs := "v." + smithy.Exported(m.Name)
+		guarded := g.nullable(s, m) || !m.Has(smithy.TraitRequired) && g.isCollection(m.Target)
 		if guarded {
-			f.p("if %s != nil {", lhs)
+			f.P("if %s != nil {", lhs)
 		}
-		f.p("e.Key(%q)", jsonName(m))
+		f.P("e.Key(%q)", jsonName(m))
 		if g.nullable(s, m) {
 			lhs = "*" + lhs
 		}
@@ -106,10 +108,10 @@ func (g *generator) encodeObject(f *file, s *shape, ms []*member) error {
 			return fmt.Errorf("member %s: %w", m.Name, err)
 		}
 		if guarded {
-			f.p("}")
+			f.P("}")
 		}
 	}
-	f.p("e.EndObject()")
+	f.P("e.EndObject()")
 	return nil
 }
 
@@ -123,8 +125,8 @@ func (g *generator) isCollection(id string) bool {
 
 // encodeValue writes the statements that encode the Go expression x, a
 // value of shape id.
-func (g *generator) encodeValue(f *file, x, id, format string, depth int) error {
-	s, err := g.model.shape(id)
+func (g *generator) encodeValue(f *smithy.File, x, id, format string, depth int) error {
+	s, err := g.model.Shape(id)
 	if err != nil {
 		return err
 	}
@@ -134,46 +136,46 @@ func (g *generator) encodeValue(f *file, x, id, format string, depth int) error 
 	}
 	switch s.Type {
 	case "string":
-		f.p("e.String(%s)", x)
+		f.P("e.String(%s)", x)
 	case "enum":
-		f.p("e.String(string(%s))", x)
+		f.P("e.String(string(%s))", x)
 	case "integer", "long":
-		f.p("e.Int64(int64(%s))", x)
+		f.P("e.Int64(int64(%s))", x)
 	case "float", "double":
-		f.p("e.Float64(float64(%s))", x)
+		f.P("e.Float64(float64(%s))", x)
 	case "boolean":
-		f.p("e.Bool(%s)", x)
+		f.P("e.Bool(%s)", x)
 	case "timestamp":
-		f.p("e.Time(%s, %s)", x, format)
+		f.P("e.Time(%s, %s)", x, format)
 	case "blob":
-		f.p("e.Blob(%s)", x)
+		f.P("e.Blob(%s)", x)
 	case "structure", "union":
-		f.p("%s.EncodeJSON(e)", trimDeref(x))
+		f.P("%s.EncodeJSON(e)", trimDeref(x))
 	case "list":
 		i := "i" + suffix
-		f.p("e.BeginArray()")
-		f.p("for %s := range %s {", i, x)
+		f.P("e.BeginArray()")
+		f.P("for %s := range %s {", i, x)
 		if err := g.encodeValue(f, index(x, i), s.Member.Target, g.timestampFormat(s.Member), depth+1); err != nil {
 			return err
 		}
-		f.p("}")
-		f.p("e.EndArray()")
+		f.P("}")
+		f.P("e.EndArray()")
 	case "map":
-		f.imports["maps"], f.imports["slices"] = true, true
+		f.Imports["maps"], f.Imports["slices"] = true, true
 		k, val := "k"+suffix, "val"+suffix
-		f.p("e.BeginObject()")
-		f.p("for _, %s := range slices.Sorted(maps.Keys(%s)) {", k, x)
+		f.P("e.BeginObject()")
+		f.P("for _, %s := range slices.Sorted(maps.Keys(%s)) {", k, x)
 		if g.model.Shapes[s.Key.Target].Type == "enum" {
-			f.p("e.Key(string(%s))", k)
+			f.P("e.Key(string(%s))", k)
 		} else {
-			f.p("e.Key(%s)", k)
+			f.P("e.Key(%s)", k)
 		}
-		f.p("%s := %s", val, index(x, k))
+		f.P("%s := %s", val, index(x, k))
 		if err := g.encodeValue(f, val, s.Value.Target, g.timestampFormat(s.Value), depth+1); err != nil {
 			return err
 		}
-		f.p("}")
-		f.p("e.EndObject()")
+		f.P("}")
+		f.P("e.EndObject()")
 	default:
 		return fmt.Errorf("shape %s: type %s is not supported by the restJson1 generator", id, s.Type)
 	}
@@ -200,13 +202,13 @@ func trimDeref(x string) string {
 
 // encodeHeader writes the setting of the response header an output member
 // is bound to.
-func (g *generator) encodeHeader(f *file, s *shape, m *member) error {
-	name := traitString(m.Traits, traitHTTPHeader)
-	lhs := "v." + exported(m.Name)
+func (g *generator) encodeHeader(f *smithy.File, s *smithy.Shape, m *smithy.Member) error {
+	name := smithy.TraitString(m.Traits, traitHTTPHeader)
+	lhs := "v." + smithy.Exported(m.Name)
 	target := g.model.Shapes[m.Target]
 	guarded := g.nullable(s, m) || g.isCollection(m.Target)
 	if guarded {
-		f.p("if %s != nil {", lhs)
+		f.P("if %s != nil {", lhs)
 	}
 	x := lhs
 	if g.nullable(s, m) {
@@ -214,29 +216,29 @@ func (g *generator) encodeHeader(f *file, s *shape, m *member) error {
 	}
 	switch target.Type {
 	case "string":
-		f.p("e.Header(%q, %s)", name, x)
+		f.P("e.Header(%q, %s)", name, x)
 	case "enum":
-		f.p("e.Header(%q, string(%s))", name, x)
+		f.P("e.Header(%q, string(%s))", name, x)
 	case "integer", "long":
-		f.p("e.HeaderInt64(%q, int64(%s))", name, x)
+		f.P("e.HeaderInt64(%q, int64(%s))", name, x)
 	case "float", "double":
-		f.p("e.HeaderFloat64(%q, float64(%s))", name, x)
+		f.P("e.HeaderFloat64(%q, float64(%s))", name, x)
 	case "boolean":
-		f.p("e.HeaderBool(%q, %s)", name, x)
+		f.P("e.HeaderBool(%q, %s)", name, x)
 	case "timestamp":
-		f.p("e.HeaderTime(%q, %s, %s)", name, x, g.timestampFormat(m))
+		f.P("e.HeaderTime(%q, %s, %s)", name, x, g.timestampFormat(m))
 	case "blob":
-		f.p("e.HeaderBlob(%q, %s)", name, x)
+		f.P("e.HeaderBlob(%q, %s)", name, x)
 	case "list":
 		switch g.model.Shapes[target.Member.Target].Type {
 		case "string":
-			f.p("e.HeaderList(%q, %s)", name, x)
+			f.P("e.HeaderList(%q, %s)", name, x)
 		case "enum":
-			f.p("items := make([]string, len(%s))", x)
-			f.p("for i, item := range %s {", x)
-			f.p("items[i] = string(item)")
-			f.p("}")
-			f.p("e.HeaderList(%q, items)", name)
+			f.P("items := make([]string, len(%s))", x)
+			f.P("for i, item := range %s {", x)
+			f.P("items[i] = string(item)")
+			f.P("}")
+			f.P("e.HeaderList(%q, items)", name)
 		default:
 			return fmt.Errorf("a header list of %s is not supported", g.model.Shapes[target.Member.Target].Type)
 		}
@@ -244,32 +246,32 @@ func (g *generator) encodeHeader(f *file, s *shape, m *member) error {
 		return fmt.Errorf("a header cannot carry a %s", target.Type)
 	}
 	if guarded {
-		f.p("}")
+		f.P("}")
 	}
 	return nil
 }
 
 // encodePayload writes the payload member of an output as the whole
 // response body.
-func (g *generator) encodePayload(f *file, s *shape, m *member) error {
-	lhs := "v." + exported(m.Name)
+func (g *generator) encodePayload(f *smithy.File, s *smithy.Shape, m *smithy.Member) error {
+	lhs := "v." + smithy.Exported(m.Name)
 	switch g.model.Shapes[m.Target].Type {
 	case "blob":
-		f.p("e.Payload(%s, \"application/octet-stream\")", lhs)
+		f.P("e.Payload(%s, \"application/octet-stream\")", lhs)
 		return nil
 	case "string":
 		if g.nullable(s, m) {
-			f.p("if %s != nil {", lhs)
-			f.p("e.Payload([]byte(*%s), \"text/plain\")", lhs)
-			f.p("}")
+			f.P("if %s != nil {", lhs)
+			f.P("e.Payload([]byte(*%s), \"text/plain\")", lhs)
+			f.P("}")
 		} else {
-			f.p("e.Payload([]byte(%s), \"text/plain\")", lhs)
+			f.P("e.Payload([]byte(%s), \"text/plain\")", lhs)
 		}
 		return nil
 	}
 	guarded := g.nullable(s, m) || g.isCollection(m.Target)
 	if guarded {
-		f.p("if %s != nil {", lhs)
+		f.P("if %s != nil {", lhs)
 	}
 	x := lhs
 	if g.nullable(s, m) {
@@ -279,7 +281,7 @@ func (g *generator) encodePayload(f *file, s *shape, m *member) error {
 		return err
 	}
 	if guarded {
-		f.p("}")
+		f.P("}")
 	}
 	return nil
 }

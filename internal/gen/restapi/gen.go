@@ -1,27 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
-	"go/format"
 	"maps"
 	"slices"
-	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
-// Smithy traits the generator reads.
+// Smithy traits only this protocol's generator reads; those both
+// generators read are package smithy's.
 const (
-	traitRequired      = "smithy.api#required"
-	traitDefault       = "smithy.api#default"
-	traitLength        = "smithy.api#length"
-	traitRange         = "smithy.api#range"
-	traitPattern       = "smithy.api#pattern"
-	traitSensitive     = "smithy.api#sensitive"
-	traitEnumValue     = "smithy.api#enumValue"
-	traitError         = "smithy.api#error"
 	traitHTTP          = "smithy.api#http"
-	traitHTTPError     = "smithy.api#httpError"
 	traitHTTPLabel     = "smithy.api#httpLabel"
 	traitHTTPQuery     = "smithy.api#httpQuery"
 	traitHTTPHeader    = "smithy.api#httpHeader"
@@ -34,9 +25,7 @@ const (
 	traitIdempotent    = "smithy.api#idempotent"
 	traitIdempotency   = "smithy.api#idempotencyToken"
 	traitSparse        = "smithy.api#sparse"
-	traitTitle         = "smithy.api#title"
 	traitRestJSON1     = "aws.protocols#restJson1"
-	traitAWSService    = "aws.api#service"
 	traitSigV4         = "aws.auth#sigv4"
 	traitIAMAction     = "aws.iam#iamAction"
 	traitRequiredActns = "aws.iam#requiredActions"
@@ -51,18 +40,17 @@ var unsupportedBindings = []string{
 }
 
 const (
-	runtimeImport   = "github.com/warden-iam/warden/restjson"
-	wardenImport    = "github.com/warden-iam/warden"
-	generatedSuffix = "_gen.go"
+	runtimeImport = "github.com/warden-iam/warden/restjson"
+	wardenImport  = "github.com/warden-iam/warden"
 )
 
 // generator turns one restJson1 service model into Go source.
 type generator struct {
-	model     *model
+	model     *smithy.Model
 	modelFile string // base name, for the generated-code header
 	pkg       string
 
-	service   *shape
+	service   *smithy.Shape
 	serviceID string
 	sdkID     string
 	ops       []operation
@@ -80,7 +68,7 @@ type generator struct {
 
 type operation struct {
 	id, name      string
-	shape         *shape
+	shape         *smithy.Shape
 	input, output string // shape ids; "" for smithy.api#Unit
 }
 
@@ -92,7 +80,7 @@ type rule struct {
 	pattern goPattern
 }
 
-func newGenerator(m *model, modelFile, pkg string) (*generator, error) {
+func newGenerator(m *smithy.Model, modelFile, pkg string) (*generator, error) {
 	g := &generator{
 		model:     m,
 		modelFile: modelFile,
@@ -103,7 +91,7 @@ func newGenerator(m *model, modelFile, pkg string) (*generator, error) {
 		rules:     map[string]rule{},
 	}
 	for id, s := range m.Shapes {
-		if s.Type == "service" && s.has(traitRestJSON1) {
+		if s.Type == "service" && s.Has(traitRestJSON1) {
 			if g.service != nil {
 				return nil, fmt.Errorf("model has more than one restJson1 service")
 			}
@@ -116,17 +104,17 @@ func newGenerator(m *model, modelFile, pkg string) (*generator, error) {
 	if len(g.service.Resources) > 0 {
 		return nil, fmt.Errorf("service %s has resources, which the generator does not walk", g.serviceID)
 	}
-	g.sdkID, _ = traitObject(g.service.Traits, traitAWSService)["sdkId"].(string)
+	g.sdkID, _ = smithy.TraitObject(g.service.Traits, smithy.TraitAWSService)["sdkId"].(string)
 	for _, r := range g.service.Operations {
-		op, err := m.shape(r.Target)
+		op, err := m.Shape(r.Target)
 		if err != nil {
 			return nil, err
 		}
-		o := operation{id: r.Target, name: localName(r.Target), shape: op}
-		if op.Input != nil && op.Input.Target != unitShape {
+		o := operation{id: r.Target, name: smithy.LocalName(r.Target), shape: op}
+		if op.Input != nil && op.Input.Target != smithy.UnitShape {
 			o.input = op.Input.Target
 		}
-		if op.Output != nil && op.Output.Target != unitShape {
+		if op.Output != nil && op.Output.Target != smithy.UnitShape {
 			o.output = op.Output.Target
 		}
 		g.ops = append(g.ops, o)
@@ -161,7 +149,7 @@ func (g *generator) name() error {
 		switch g.model.Shapes[id].Type {
 		case "structure", "union", "enum":
 			if g.typeNames[id] == "" {
-				g.typeNames[id] = exported(localName(id))
+				g.typeNames[id] = smithy.Exported(smithy.LocalName(id))
 			}
 		}
 	}
@@ -191,7 +179,7 @@ func (g *generator) reach(id string, seen map[string]bool) error {
 	if seen[id] {
 		return nil
 	}
-	s, err := g.model.shape(id)
+	s, err := g.model.Shape(id)
 	if err != nil {
 		return err
 	}
@@ -203,7 +191,7 @@ func (g *generator) reach(id string, seen map[string]bool) error {
 			}
 		}
 	}
-	for _, m := range []*member{s.Member, s.Key, s.Value} {
+	for _, m := range []*smithy.Member{s.Member, s.Key, s.Value} {
 		if m != nil {
 			if err := g.reach(m.Target, seen); err != nil {
 				return err
@@ -215,7 +203,7 @@ func (g *generator) reach(id string, seen map[string]bool) error {
 
 // goType is the Go type of a value of shape id.
 func (g *generator) goType(id string) (string, error) {
-	s, err := g.model.shape(id)
+	s, err := g.model.Shape(id)
 	if err != nil {
 		return "", err
 	}
@@ -239,13 +227,13 @@ func (g *generator) goType(id string) (string, error) {
 	case "blob":
 		return "[]byte", nil
 	case "list":
-		if s.has(traitSparse) {
+		if s.Has(traitSparse) {
 			return "", fmt.Errorf("shape %s: sparse lists are not supported by the restJson1 generator", id)
 		}
 		elem, err := g.goType(s.Member.Target)
 		return "[]" + elem, err
 	case "map":
-		if s.has(traitSparse) {
+		if s.Has(traitSparse) {
 			return "", fmt.Errorf("shape %s: sparse maps are not supported by the restJson1 generator", id)
 		}
 		key, err := g.goType(s.Key.Target)
@@ -262,7 +250,7 @@ func (g *generator) goType(id string) (string, error) {
 // member non-null when it is required or has a default other than null;
 // a union's members are never required; lists, maps and blobs are nil-able
 // as they are.
-func (g *generator) nullable(owner *shape, m *member) bool {
+func (g *generator) nullable(owner *smithy.Shape, m *smithy.Member) bool {
 	switch g.model.Shapes[m.Target].Type {
 	case "list", "map", "blob":
 		return false
@@ -270,21 +258,21 @@ func (g *generator) nullable(owner *shape, m *member) bool {
 	if owner.Type == "union" {
 		return true
 	}
-	return !m.has(traitRequired) && g.defaultValue(m) == nil
+	return !m.Has(smithy.TraitRequired) && g.defaultValue(m) == nil
 }
 
 // defaultValue returns a member's default: its own default trait, else its
 // target's (the prelude's Primitive* shapes), or nil when it has none or
 // its default is null.
-func (g *generator) defaultValue(m *member) any {
-	if v, ok := m.Traits[traitDefault]; ok {
+func (g *generator) defaultValue(m *smithy.Member) any {
+	if v, ok := m.Traits[smithy.TraitDefault]; ok {
 		return v
 	}
-	return g.model.Shapes[m.Target].Traits[traitDefault]
+	return g.model.Shapes[m.Target].Traits[smithy.TraitDefault]
 }
 
 // memberType is the Go type of a structure member.
-func (g *generator) memberType(owner *shape, m *member) (string, error) {
+func (g *generator) memberType(owner *smithy.Shape, m *smithy.Member) (string, error) {
 	t, err := g.goType(m.Target)
 	if g.nullable(owner, m) {
 		t = "*" + t
@@ -295,10 +283,10 @@ func (g *generator) memberType(owner *shape, m *member) (string, error) {
 // timestampFormat is the Go expression of a timestamp member's format: its
 // timestampFormat trait or its target's, as a restjson constant, or "" for
 // the protocol's default where it travels.
-func (g *generator) timestampFormat(m *member) string {
-	format := traitString(m.Traits, traitTimestampFmt)
+func (g *generator) timestampFormat(m *smithy.Member) string {
+	format := smithy.TraitString(m.Traits, traitTimestampFmt)
 	if format == "" {
-		format = traitString(g.model.Shapes[m.Target].Traits, traitTimestampFmt)
+		format = smithy.TraitString(g.model.Shapes[m.Target].Traits, traitTimestampFmt)
 	}
 	switch format {
 	case "date-time":
@@ -313,79 +301,29 @@ func (g *generator) timestampFormat(m *member) string {
 
 // isEventStream reports whether a member is an event stream: a union
 // with the streaming trait.
-func (g *generator) isEventStream(m *member) bool {
+func (g *generator) isEventStream(m *smithy.Member) bool {
 	t := g.model.Shapes[m.Target]
-	return t.Type == "union" && t.has(traitStreaming)
-}
-
-// file is one generated Go file being written.
-type file struct {
-	bytes.Buffer
-	imports map[string]bool
-}
-
-func (g *generator) newFile() *file {
-	return &file{imports: map[string]bool{}}
-}
-
-func (f *file) p(format string, args ...any) {
-	fmt.Fprintf(f, format, args...)
-	f.WriteByte('\n')
-}
-
-// source returns the file's formatted Go source, with its header and the
-// imports its body used.
-func (g *generator) source(f *file) ([]byte, error) {
-	var out bytes.Buffer
-	fmt.Fprintf(&out, "// Code generated by restapi from %s. DO NOT EDIT.\n\npackage %s\n\n", g.modelFile, g.pkg)
-	if len(f.imports) > 0 {
-		// Standard library first, then the rest, as goimports groups them.
-		var std, other []string
-		for _, path := range slices.Sorted(maps.Keys(f.imports)) {
-			if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-				other = append(other, path)
-			} else {
-				std = append(std, path)
-			}
-		}
-		out.WriteString("import (\n")
-		for _, path := range std {
-			fmt.Fprintf(&out, "%q\n", path)
-		}
-		if len(std) > 0 && len(other) > 0 {
-			out.WriteString("\n")
-		}
-		for _, path := range other {
-			fmt.Fprintf(&out, "%q\n", path)
-		}
-		out.WriteString(")\n\n")
-	}
-	out.Write(f.Bytes())
-	src, err := format.Source(out.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("formatting generated code: %w\n%s", err, out.Bytes())
-	}
-	return src, nil
+	return t.Type == "union" && t.Has(traitStreaming)
 }
 
 // files returns the generated files by name.
 func (g *generator) files() (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for name, build := range map[string]func(*file) error{
+	for name, build := range map[string]func(*smithy.File) error{
 		"shapes":  g.shapes,
 		"decode":  g.decoders,
 		"encode":  g.encoders,
 		"service": g.serviceTable,
 	} {
-		f := g.newFile()
+		f := smithy.NewFile()
 		if err := build(f); err != nil {
 			return nil, err
 		}
-		src, err := g.source(f)
+		src, err := f.Source("restapi", g.modelFile, g.pkg)
 		if err != nil {
 			return nil, err
 		}
-		out[name+generatedSuffix] = src
+		out[name+smithy.GeneratedSuffix] = src
 	}
 	return out, nil
 }

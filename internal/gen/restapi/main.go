@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 func main() {
@@ -39,12 +41,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(opts.out, name), src, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return smithy.WriteFiles(opts.out, files)
 }
 
 // options are the generator's command-line settings.
@@ -78,10 +75,11 @@ func parseFlags(args []string) (options, error) {
 
 // generate returns the generated files, by name, for opts.
 func generate(opts options) (map[string][]byte, error) {
-	m, err := loadModel(opts.model)
+	m, err := smithy.Load(opts.model)
 	if err != nil {
 		return nil, err
 	}
+	m.AddPrelude()
 	g, err := newGenerator(m, filepath.Base(opts.model), opts.pkg)
 	if err != nil {
 		return nil, err

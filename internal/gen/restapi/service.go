@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/warden-iam/warden/restjson"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // domainErrors maps Warden's domain error codes, as Go expressions, to the
@@ -42,10 +44,10 @@ var domainErrors = []struct {
 // serviceTable writes the service description: its names, its routes and
 // operation table with each operation's IAM action, its error shapes with
 // their statuses, and the mapping of Warden's domain codes onto them.
-func (g *generator) serviceTable(f *file) error {
-	f.imports[runtimeImport] = true
-	arnNamespace, _ := traitObject(g.service.Traits, traitAWSService)["arnNamespace"].(string)
-	signingName, _ := traitObject(g.service.Traits, traitSigV4)["name"].(string)
+func (g *generator) serviceTable(f *smithy.File) error {
+	f.Imports[runtimeImport] = true
+	arnNamespace, _ := smithy.TraitObject(g.service.Traits, smithy.TraitAWSService)["arnNamespace"].(string)
+	signingName, _ := smithy.TraitObject(g.service.Traits, traitSigV4)["name"].(string)
 	if arnNamespace == "" || signingName == "" || g.sdkID == "" {
 		return fmt.Errorf("service %s lacks its sdkId, arnNamespace or sigv4 name", g.serviceID)
 	}
@@ -65,18 +67,18 @@ func (g *generator) serviceTable(f *file) error {
 		return err
 	}
 
-	f.p("// Service is %s (%s) as its Smithy model describes it.", traitString(g.service.Traits, traitTitle), g.sdkID)
-	f.p("var Service = &restjson.Service{")
-	f.p("Name: %q,", g.sdkID)
-	f.p("ARNNamespace: %q,", arnNamespace)
-	f.p("SigningName: %q,", signingName)
-	f.p("Version: %q,", g.service.Version)
-	f.p("Operations: map[string]*restjson.Operation{")
+	f.P("// Service is %s (%s) as its Smithy model describes it.", smithy.TraitString(g.service.Traits, smithy.TraitTitle), g.sdkID)
+	f.P("var Service = &restjson.Service{")
+	f.P("Name: %q,", g.sdkID)
+	f.P("ARNNamespace: %q,", arnNamespace)
+	f.P("SigningName: %q,", signingName)
+	f.P("Version: %q,", g.service.Version)
+	f.P("Operations: map[string]*restjson.Operation{")
 	for _, op := range g.ops {
 		g.operationLiteral(f, ops[op.name])
 	}
-	f.p("},")
-	f.p("Errors: map[string]restjson.ErrorShape{")
+	f.P("},")
+	f.P("Errors: map[string]restjson.ErrorShape{")
 	for _, name := range slices.Sorted(maps.Keys(errorShapes)) {
 		e := errorShapes[name]
 		fields := []string{"Status: " + strconv.Itoa(e.Status)}
@@ -86,9 +88,9 @@ func (g *generator) serviceTable(f *file) error {
 		if e.Reason != "" {
 			fields = append(fields, "Reason: "+strconv.Quote(e.Reason))
 		}
-		f.p("%q: {%s},", name, strings.Join(fields, ", "))
+		f.P("%q: {%s},", name, strings.Join(fields, ", "))
 	}
-	f.p("},")
+	f.P("},")
 	var codes []string
 	for _, de := range domainErrors {
 		for _, name := range de.shapes {
@@ -99,14 +101,14 @@ func (g *generator) serviceTable(f *file) error {
 		}
 	}
 	if len(codes) > 0 {
-		f.imports[wardenImport] = true
-		f.p("Codes: map[string]string{")
+		f.Imports[wardenImport] = true
+		f.P("Codes: map[string]string{")
 		for _, c := range codes {
-			f.p("%s", c)
+			f.P("%s", c)
 		}
-		f.p("},")
+		f.P("},")
 	}
-	f.p("}")
+	f.P("}")
 	return nil
 }
 
@@ -116,7 +118,7 @@ var labelPattern = regexp.MustCompile(`\{([^}+]*)\+?\}`)
 // operation reads the HTTP binding and IAM traits of an operation and
 // checks that its URI's labels are its input's label members.
 func (g *generator) operation(op operation, arnNamespace string) (*restjson.Operation, error) {
-	binding := traitObject(op.shape.Traits, traitHTTP)
+	binding := smithy.TraitObject(op.shape.Traits, traitHTTP)
 	if binding == nil {
 		return nil, fmt.Errorf("no %s trait", traitHTTP)
 	}
@@ -124,15 +126,15 @@ func (g *generator) operation(op operation, arnNamespace string) (*restjson.Oper
 		Name:       op.name,
 		Action:     arnNamespace + ":" + op.name,
 		Status:     http.StatusOK,
-		ReadOnly:   op.shape.has(traitReadonly),
-		Idempotent: op.shape.has(traitIdempotent),
+		ReadOnly:   op.shape.Has(traitReadonly),
+		Idempotent: op.shape.Has(traitIdempotent),
 	}
 	o.Method, _ = binding["method"].(string)
 	o.URI, _ = binding["uri"].(string)
 	if code, ok := binding["code"].(float64); ok {
 		o.Status = int(code)
 	}
-	if name := traitString(traitObject(op.shape.Traits, traitIAMAction), "name"); name != "" {
+	if name := smithy.TraitString(smithy.TraitObject(op.shape.Traits, traitIAMAction), "name"); name != "" {
 		o.Action = arnNamespace + ":" + name
 	}
 	if actions, ok := op.shape.Traits[traitRequiredActns].([]any); ok {
@@ -142,7 +144,7 @@ func (g *generator) operation(op operation, arnNamespace string) (*restjson.Oper
 			}
 		}
 	}
-	o.HostPrefix = traitString(traitObject(op.shape.Traits, traitEndpoint), "hostPrefix")
+	o.HostPrefix = smithy.TraitString(smithy.TraitObject(op.shape.Traits, traitEndpoint), "hostPrefix")
 	if strings.Contains(o.HostPrefix, "{") {
 		return nil, fmt.Errorf("host prefix %q has labels, which the runtime does not bind", o.HostPrefix)
 	}
@@ -156,21 +158,21 @@ func (g *generator) operation(op operation, arnNamespace string) (*restjson.Oper
 	if op.input != "" {
 		for _, m := range g.model.Shapes[op.input].Members {
 			switch {
-			case m.has(traitHTTPLabel):
-				if !m.has(traitRequired) {
+			case m.Has(traitHTTPLabel):
+				if !m.Has(smithy.TraitRequired) {
 					return nil, fmt.Errorf("label member %s is not required", m.Name)
 				}
 				memberLabels = append(memberLabels, m.Name)
-			case m.has(traitIdempotency):
+			case m.Has(traitIdempotency):
 				o.IdempotencyToken = jsonName(m)
-			case m.has(traitHTTPPayload) && g.isEventStream(m):
+			case m.Has(traitHTTPPayload) && g.isEventStream(m):
 				o.InputEventStream = m.Name
 			}
 		}
 	}
 	if op.output != "" {
 		for _, m := range g.model.Shapes[op.output].Members {
-			if m.has(traitHTTPPayload) && g.isEventStream(m) {
+			if m.Has(traitHTTPPayload) && g.isEventStream(m) {
 				o.OutputEventStream = m.Name
 			}
 		}
@@ -183,40 +185,40 @@ func (g *generator) operation(op operation, arnNamespace string) (*restjson.Oper
 	return o, nil
 }
 
-func (g *generator) operationLiteral(f *file, o *restjson.Operation) {
-	f.p("%q: {", o.Name)
-	f.p("Name: %q,", o.Name)
-	f.p("Action: %q,", o.Action)
+func (g *generator) operationLiteral(f *smithy.File, o *restjson.Operation) {
+	f.P("%q: {", o.Name)
+	f.P("Name: %q,", o.Name)
+	f.P("Action: %q,", o.Action)
 	if len(o.RequiredActions) > 0 {
 		quoted := make([]string, len(o.RequiredActions))
 		for i, a := range o.RequiredActions {
 			quoted[i] = strconv.Quote(a)
 		}
-		f.p("RequiredActions: []string{%s},", strings.Join(quoted, ", "))
+		f.P("RequiredActions: []string{%s},", strings.Join(quoted, ", "))
 	}
-	f.p("Method: %q,", o.Method)
-	f.p("URI: %q,", o.URI)
-	f.p("Status: %d,", o.Status)
+	f.P("Method: %q,", o.Method)
+	f.P("URI: %q,", o.URI)
+	f.P("Status: %d,", o.Status)
 	if o.HostPrefix != "" {
-		f.p("HostPrefix: %q,", o.HostPrefix)
+		f.P("HostPrefix: %q,", o.HostPrefix)
 	}
 	if o.ReadOnly {
-		f.p("ReadOnly: true,")
+		f.P("ReadOnly: true,")
 	}
 	if o.Idempotent {
-		f.p("Idempotent: true,")
+		f.P("Idempotent: true,")
 	}
 	if o.IdempotencyToken != "" {
-		f.p("IdempotencyToken: %q,", o.IdempotencyToken)
+		f.P("IdempotencyToken: %q,", o.IdempotencyToken)
 	}
 	if o.InputEventStream != "" {
-		f.p("InputEventStream: %q,", o.InputEventStream)
+		f.P("InputEventStream: %q,", o.InputEventStream)
 	}
 	if o.OutputEventStream != "" {
-		f.p("OutputEventStream: %q,", o.OutputEventStream)
+		f.P("OutputEventStream: %q,", o.OutputEventStream)
 	}
-	f.p("NewInput: func() restjson.Input { return new(%sInput) },", o.Name)
-	f.p("},")
+	f.P("NewInput: func() restjson.Input { return new(%sInput) },", o.Name)
+	f.P("},")
 }
 
 // errorShapes describes every error shape in the model by name: its
@@ -229,7 +231,7 @@ func (g *generator) errorShapes() (map[string]restjson.ErrorShape, error) {
 	slices.SortFunc(ids, cmp.Compare)
 	for _, id := range ids {
 		s := g.model.Shapes[id]
-		fault := traitString(s.Traits, traitError)
+		fault := smithy.TraitString(s.Traits, smithy.TraitError)
 		if fault == "" {
 			continue
 		}
@@ -237,7 +239,7 @@ func (g *generator) errorShapes() (map[string]restjson.ErrorShape, error) {
 		if fault == "server" {
 			e.Status = http.StatusInternalServerError
 		}
-		if n, ok := s.Traits[traitHTTPError].(float64); ok {
+		if n, ok := s.Traits[smithy.TraitHTTPError].(float64); ok {
 			e.Status = int(n)
 		}
 		for _, m := range s.Members {
@@ -248,7 +250,7 @@ func (g *generator) errorShapes() (map[string]restjson.ErrorShape, error) {
 				e.Reason = jsonName(m)
 			}
 		}
-		name := localName(id)
+		name := smithy.LocalName(id)
 		if _, ok := shapes[name]; ok {
 			return nil, fmt.Errorf("two error shapes are named %s", name)
 		}

@@ -3,16 +3,18 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // shapes writes the Go types: one struct per structure and union the
 // operations reach, one string type with constants per enum.
-func (g *generator) shapes(f *file) error {
+func (g *generator) shapes(f *smithy.File) error {
 	roles := map[string]string{}
 	for _, op := range g.ops {
 		if op.input == "" {
-			f.p("// %sInput is the input of %s, which takes no parameters.", op.name, op.name)
-			f.p("type %sInput struct{}\n", op.name)
+			f.P("// %sInput is the input of %s, which takes no parameters.", op.name, op.name)
+			f.P("type %sInput struct{}\n", op.name)
 			continue
 		}
 		roles[op.input] = "the input of " + op.name
@@ -24,17 +26,17 @@ func (g *generator) shapes(f *file) error {
 		s, name := g.model.Shapes[id], g.typeNames[id]
 		role := roles[id]
 		if role == "" {
-			role = fmt.Sprintf("the %s %s %s", g.sdkID, localName(id), s.Type)
+			role = fmt.Sprintf("the %s %s %s", g.sdkID, smithy.LocalName(id), s.Type)
 		}
-		f.p("// %s is %s.", name, role)
+		f.P("// %s is %s.", name, role)
 		switch s.Type {
 		case "enum":
 			g.enumType(f, name, s)
 		case "union":
-			if s.has(traitStreaming) {
-				f.p("// It is an event stream: each event is one of its members.")
+			if s.Has(traitStreaming) {
+				f.P("// It is an event stream: each event is one of its members.")
 			} else {
-				f.p("// Exactly one of its members is set.")
+				f.P("// Exactly one of its members is set.")
 			}
 			fallthrough
 		case "structure":
@@ -46,19 +48,19 @@ func (g *generator) shapes(f *file) error {
 	return nil
 }
 
-func (g *generator) enumType(f *file, name string, s *shape) {
-	f.p("type %s string\n", name)
-	f.p("const (")
+func (g *generator) enumType(f *smithy.File, name string, s *smithy.Shape) {
+	f.P("type %s string\n", name)
+	f.P("const (")
 	for _, m := range s.Members {
-		f.p("%s %s = %q", enumConstName(name, m.Name), name, enumValue(m))
+		f.P("%s %s = %q", smithy.EnumConstName(name, m.Name), name, enumValue(m))
 	}
-	f.p(")\n")
+	f.P(")\n")
 }
 
 // enumValue is the wire value of an enum member: its enumValue trait, or
 // its name.
-func enumValue(m *member) string {
-	if v := traitString(m.Traits, traitEnumValue); v != "" {
+func enumValue(m *smithy.Member) string {
+	if v := smithy.TraitString(m.Traits, smithy.TraitEnumValue); v != "" {
 		return v
 	}
 	return m.Name
@@ -67,17 +69,17 @@ func enumValue(m *member) string {
 // structType writes a structure or union. Members bound to an event
 // stream are left out: the stream is the operation handler's, not a value
 // of the input or output (restjson.Operation.InputEventStream).
-func (g *generator) structType(f *file, id, name string, s *shape) error {
-	f.p("type %s struct {", name)
+func (g *generator) structType(f *smithy.File, id, name string, s *smithy.Shape) error {
+	f.P("type %s struct {", name)
 	wireNames, goNames := map[string]string{}, map[string]string{}
 	for _, m := range s.Members {
 		for _, trait := range unsupportedBindings {
-			if m.has(trait) {
+			if m.Has(trait) {
 				return fmt.Errorf("%s member %s: %s is not supported by the restJson1 runtime", id, m.Name, trait)
 			}
 		}
-		if g.isEventStream(m) && m.has(traitHTTPPayload) {
-			f.p("// %s, an event stream, is the operation handler's.", m.Name)
+		if g.isEventStream(m) && m.Has(traitHTTPPayload) {
+			f.P("// %s, an event stream, is the operation handler's.", m.Name)
 			continue
 		}
 		wire := jsonName(m)
@@ -85,23 +87,23 @@ func (g *generator) structType(f *file, id, name string, s *shape) error {
 			return fmt.Errorf("%s members %s and %s are both named %s in JSON", id, other, m.Name, wire)
 		}
 		wireNames[wire] = m.Name
-		if other, ok := goNames[exported(m.Name)]; ok {
-			return fmt.Errorf("%s members %s and %s would both be Go field %s", id, other, m.Name, exported(m.Name))
+		if other, ok := goNames[smithy.Exported(m.Name)]; ok {
+			return fmt.Errorf("%s members %s and %s would both be Go field %s", id, other, m.Name, smithy.Exported(m.Name))
 		}
-		goNames[exported(m.Name)] = m.Name
+		goNames[smithy.Exported(m.Name)] = m.Name
 		t, err := g.memberType(s, m)
 		if err != nil {
 			return fmt.Errorf("%s member %s: %w", id, m.Name, err)
 		}
 		if strings.Contains(t, "time.") {
-			f.imports["time"] = true
+			f.Imports["time"] = true
 		}
 		tag := wire
 		if g.nullable(s, m) || strings.HasPrefix(t, "[]") || strings.HasPrefix(t, "map[") {
 			tag += ",omitempty"
 		}
-		f.p("%s %s `json:%q`", exported(m.Name), t, tag)
+		f.P("%s %s `json:%q`", smithy.Exported(m.Name), t, tag)
 	}
-	f.p("}\n")
+	f.P("}\n")
 	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package smithy
 
 import (
 	"strings"
@@ -6,25 +6,25 @@ import (
 	"unicode/utf8"
 )
 
-// exported returns name with its first letter upper-cased: model shape and
+// Exported returns name with its first letter upper-cased: model shape and
 // member names become Go identifiers ("userNameType" → "UserNameType").
-func exported(name string) string {
+func Exported(name string) string {
 	r, size := utf8.DecodeRuneInString(name)
 	return string(unicode.ToUpper(r)) + name[size:]
 }
 
-// unexported returns name with its first letter lower-cased. AWS's
+// Unexported returns name with its first letter lower-cased. AWS's
 // validation messages name members this way ("UserName" → "userName").
-func unexported(name string) string {
+func Unexported(name string) string {
 	r, size := utf8.DecodeRuneInString(name)
 	return string(unicode.ToLower(r)) + name[size:]
 }
 
-// enumConstName is the Go constant for an enum member: the type name then
+// EnumConstName is the Go constant for an enum member: the type name then
 // the member name in Go case ("ContextKeyTypeEnum", "STRING_LIST" →
 // "ContextKeyTypeEnumStringList"; "policyScopeType", "AWS" →
 // "PolicyScopeTypeAws").
-func enumConstName(typeName, memberName string) string {
+func EnumConstName(typeName, memberName string) string {
 	var b strings.Builder
 	b.WriteString(typeName)
 	for part := range strings.SplitSeq(memberName, "_") {
@@ -34,7 +34,7 @@ func enumConstName(typeName, memberName string) string {
 		if strings.ToUpper(part) == part {
 			part = strings.ToLower(part)
 		}
-		b.WriteString(exported(part))
+		b.WriteString(Exported(part))
 	}
 	return b.String()
 }
