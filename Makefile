@@ -6,7 +6,7 @@ GO ?= go
 # race detector, and a short run of every fuzz target.
 test: check
 	$(GO) test -race -count=1 ./...
-	$(MAKE) fuzz FUZZTIME=5s
+	$(MAKE) fuzz FUZZTIME=3s
 
 check: fmt vet
 
