@@ -41,10 +41,9 @@ type Main struct {
 	// onServe, when set, is told where `warden serve` listens once it
 	// accepts requests; end-to-end tests use it.
 	onServe func(endpoint, admin string)
-	// healthJobStorage makes, over the store and authorizer `warden serve`
-	// runs with, where Connect Health's patient insights jobs read and
-	// write their S3 objects. Until an object store is wired in it is nil,
-	// and jobs fail saying so; end-to-end tests set one.
+	// healthJobStorage, when set, replaces Warden's own S3 as the place
+	// Connect Health's patient insights jobs read and write their objects;
+	// end-to-end tests set one to observe the jobs' S3 calls.
 	healthJobStorage func(warden.Store, *authz.Authorizer) healthapi.JobStorage
 }
 
