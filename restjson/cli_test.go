@@ -57,6 +57,14 @@ func (s *fakeHealth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	svc.WriteResponse(w, m.Operation, requestID, out)
 }
 
+// seenPaths returns the requests' paths so far; the server goroutines may
+// still be appending.
+func (s *fakeHealth) seenPaths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.paths)
+}
+
 func (s *fakeHealth) handle(in restjson.Input) (restjson.Output, error) {
 	switch in := in.(type) {
 	case *healthshapes.CreateDomainInput:
@@ -235,8 +243,8 @@ func TestAWSCLI(t *testing.T) {
 	}
 	// The CLI sends the ARN as one label, its ":" and "/" encoded.
 	encodedARN := "/tags/arn%3Aaws%3Ahealth-agent%3Aus-east-1%3A123456789012%3Adomain%2F" + created.DomainID
-	if !slices.Contains(fake.paths, "POST "+encodedARN) {
-		t.Errorf("no tag-resource request to %s among %q", encodedARN, fake.paths)
+	if paths := fake.seenPaths(); !slices.Contains(paths, "POST "+encodedARN) {
+		t.Errorf("no tag-resource request to %s among %q", encodedARN, paths)
 	}
 
 	for _, tt := range []struct {
