@@ -29,7 +29,9 @@ type RestAPI interface {
 // so requests with the runtime. and streaming. host prefixes the SDKs put
 // before the endpoint are served alike.
 func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestRecord) {
-	api := s.restAPI(r)
+	// Routing needs no more than the method and the path, and names
+	// only operations of the model, so the action may be known at once.
+	api, m, err := s.restRoute(r)
 	svc := api.Service()
 	rec.rest = svc
 	fail := func(err error) {
@@ -37,9 +39,6 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestR
 		rec.status = svc.Status(rec.code)
 		svc.WriteError(w, rec.id, err)
 	}
-	// Routing needs no more than the method and the path, and names
-	// only operations of the model, so the action may be known at once.
-	m, err := svc.Route(r)
 	if err != nil {
 		fail(err)
 		return
@@ -96,15 +95,28 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestR
 	svc.WriteResponse(w, op, rec.id, out)
 }
 
-// restAPI returns the API a restJson1 request is for: the one whose
-// signing name its credential scope names (services share paths such as
-// /tags/{resourceArn}), else the first. A scope that names another
-// service then fails authentication.
-func (s *Server) restAPI(r *http.Request) RestAPI {
-	if api, ok := s.rest[scopeService(r)]; ok {
-		return api
+// restRoute returns the API and operation a restJson1 request is for.
+// The API is one of those whose signing name the credential scope names
+// (services share paths such as /tags/{resourceArn}), else the first
+// configured; among APIs that share a signing name, the first whose
+// routes match. A scope that names another service then fails
+// authentication. When no route matches, the error is the first API's.
+func (s *Server) restRoute(r *http.Request) (RestAPI, *restjson.Match, error) {
+	apis, ok := s.rest[scopeService(r)]
+	if !ok {
+		apis = []RestAPI{s.restFallback}
 	}
-	return s.restFallback
+	var firstErr error
+	for _, api := range apis {
+		m, err := api.Service().Route(r)
+		if err == nil {
+			return api, m, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return apis[0], nil, firstErr
 }
 
 // scopeService returns the service of the credential scope a request

@@ -297,3 +297,46 @@ func BenchmarkServeRest(b *testing.B) {
 		}
 	}
 }
+
+// extraHealth is a second restJson1 API signed as health-agent, as
+// Warden's console API is: one operation at a path the public model does
+// not have.
+type extraHealth struct{ calls int }
+
+type emptyInput struct{}
+
+func (emptyInput) DecodeHTTP(*restjson.Decoder) {}
+
+func (e *extraHealth) Service() *restjson.Service { return extraHealthService }
+
+func (e *extraHealth) Handle(context.Context, *authz.Caller, *restjson.Operation, restjson.Input) (restjson.Output, error) {
+	e.calls++
+	return nil, nil
+}
+
+var extraHealthService = &restjson.Service{
+	Name: "Extra", ARNNamespace: "health-agent", SigningName: "health-agent",
+	Operations: map[string]*restjson.Operation{
+		"ListWidgets": {Name: "ListWidgets", Action: "health-agent:ListWidgets", Method: http.MethodGet,
+			URI: "/domain/{domainId}/widget", NewInput: func() restjson.Input { return emptyInput{} }},
+	},
+}
+
+func TestServeRestSharedSigningName(t *testing.T) {
+	public, extra := &stubHealth{}, &extraHealth{}
+	s := NewServer(Config{Source: keySource{warden.AccessKeyActive}, RestAPIs: []RestAPI{public, extra}, Logger: slog.New(slog.DiscardHandler)})
+
+	w := serve(s, signedRest(t, "health-agent", http.MethodGet, "http://127.0.0.1:4599/domain/"+testDomain, ""))
+	if w.Code != http.StatusOK || public.op != "GetDomain" || extra.calls != 0 {
+		t.Fatalf("the public API's route: %d %s, extra calls %d", w.Code, w.Body, extra.calls)
+	}
+	w = serve(s, signedRest(t, "health-agent", http.MethodGet, "http://127.0.0.1:4599/domain/"+testDomain+"/widget", ""))
+	if w.Code != http.StatusOK || extra.calls != 1 {
+		t.Fatalf("the second API's route: %d %s", w.Code, w.Body)
+	}
+	// A path neither API has gets the first API's answer.
+	w = serve(s, signedRest(t, "health-agent", http.MethodGet, "http://127.0.0.1:4599/domain/"+testDomain+"/gadget", ""))
+	if w.Code != http.StatusNotFound || w.Header().Get("X-Amzn-Errortype") != restjson.CodeUnknownOperation {
+		t.Fatalf("unknown path: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+}

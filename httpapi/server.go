@@ -48,7 +48,10 @@ type Server struct {
 	// jsonFallback answers JSON requests that name no known service.
 	jsonFallback JSONAPI
 
-	rest map[string]RestAPI // by signing name
+	// rest holds the restJson1 APIs by signing name: several APIs may
+	// share one (Connect Health's public API and Warden's console API),
+	// and a request goes to the first whose routes match it.
+	rest map[string][]RestAPI
 	// restFallback answers restJson1 requests whose scope names no known
 	// service.
 	restFallback RestAPI
@@ -128,10 +131,10 @@ func NewServer(cfg Config) *Server {
 			s.jsonFallback = api
 		}
 	}
-	s.rest = map[string]RestAPI{}
+	s.rest = map[string][]RestAPI{}
 	for i, api := range cfg.RestAPIs {
 		svc := api.Service()
-		s.rest[svc.SigningName] = api
+		s.rest[svc.SigningName] = append(s.rest[svc.SigningName], api)
 		services[svc.SigningName] = true
 		if i == 0 {
 			s.restFallback = api
