@@ -26,6 +26,16 @@ var kindNames = map[Kind]string{
 
 func (k Kind) String() string { return kindNames[k] }
 
+// article is the indefinite article before the kind's name in a message:
+// "an identity policy", "an scp policy", "a boundary policy".
+func (k Kind) article() string {
+	switch k {
+	case KindBoundary, KindSession, KindTrust:
+		return "a"
+	}
+	return "an"
+}
+
 // ParseKind reads a kind name as the command line spells it.
 func ParseKind(s string) (Kind, bool) {
 	for k, name := range kindNames {
@@ -100,7 +110,7 @@ func (pol *Policy) Check(k Kind) []Diagnostic {
 		switch k {
 		case KindIdentity, KindBoundary, KindSession, KindSCP:
 			if st.Principal != nil {
-				add("UNSUPPORTED_PRINCIPAL", st.Path+"."+principal, st.Principal.Pos, "a %s policy cannot name principals: it applies to the principal it is attached to; remove %s", k, principal)
+				add("UNSUPPORTED_PRINCIPAL", st.Path+"."+principal, st.Principal.Pos, "%s %s policy cannot name principals: it applies to the principal it is attached to; remove %s", k.article(), k, principal)
 			}
 			if !st.HasResource {
 				add("MISSING_RESOURCE", st.Path, st.Pos, "the statement has no Resource or NotResource element; add \"Resource\": \"*\" or the ARNs it applies to")
