@@ -136,7 +136,10 @@ func (st *statement) conditionsHold(ctx *Context) bool {
 
 // strictResourcePolicy reports whether the request's resource policy must
 // name the principal even within one account: role trust policies and KMS key
-// policies ("Policy evaluation logic", exceptions to same-account rules). A
+// policies ("Policy evaluation logic", exceptions to same-account rules). Only
+// a KMS key has a key policy: actions on no key (kms:ListKeys, kms:CreateKey,
+// both on "*") and on aliases are decided by identity policies alone
+// ("Key policies in AWS KMS"; "Controlling access to aliases"). A
 // trust policy governs the STS actions on a role: AssumeRole*, and
 // TagSession, SetSourceIdentity and SetContext when a role is their
 // resource. The other STS actions (GetFederationToken, GetAccessKeyInfo,
@@ -145,7 +148,7 @@ func (st *statement) conditionsHold(ctx *Context) bool {
 func strictResourcePolicy(req *Request) bool {
 	svc, name, _ := strings.Cut(req.Action, ":")
 	if equalFoldASCII(svc, "kms") {
-		return true
+		return strings.Contains(req.Resource, ":key/")
 	}
 	if !equalFoldASCII(svc, "sts") {
 		return false

@@ -656,7 +656,8 @@ func refDecide(l *refLayers, r *refRequest) Decision {
 	}
 
 	service := strings.ToLower(strings.SplitN(r.action, ":", 2)[0])
-	strict := service == "sts" || service == "kms"
+	// Only a KMS key has a key policy; "kms:Decrypt on an S3 object" has none.
+	strict := service == "sts" || (service == "kms" && strings.Contains(r.resource, ":key/"))
 	rbpAllows := l.hasResource && rb.allow
 	sameAccount := r.resourceAccount == "" || r.resourceAccount == p.Account
 	switch p.Type {
