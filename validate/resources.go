@@ -230,6 +230,96 @@ func actionFits(a *catalog.Action, available map[*catalog.ResourceType]bool) boo
 	return false
 }
 
+// requiredResourceTypes reports an action with several required resource
+// types when no Allow statement of the policy that names it lists a resource
+// of some of them. Where IAM authorizes such an action against one resource
+// of each type (identitystore:DescribeUser on the identity store and on the
+// user), each must be allowed, so the policy never allows the action
+// ("Actions, resources, and condition keys": a required resource type must
+// be specified where Resource is limited). The reference also marks
+// alternatives as required (a tagging action on any of a service's types),
+// which the catalog cannot tell apart: hence a suggestion, not a warning.
+// Statements may share the types between them, as policies for
+// ec2:RunInstances do; a statement on "*", on a wildcard service or with
+// NotAction or NotResource may cover anything, and then nothing is said.
+func (c *checker) requiredResourceTypes(stmts []*statement) {
+	type use struct {
+		ref       *actionRef
+		available map[*catalog.ResourceType]bool
+		covered   bool
+	}
+	uses := map[*catalog.Action]*use{}
+	var order []*catalog.Action
+	for _, s := range stmts {
+		if s.Effect != policy.Allow || s.NotAction || !s.HasResource {
+			continue
+		}
+		for i := range s.actions {
+			ref := &s.actions[i]
+			if ref.wildcard || len(ref.matches) != 1 || uses[ref.matches[0]] != nil || requiredTypeCount(ref.matches[0]) < 2 {
+				continue
+			}
+			uses[ref.matches[0]] = &use{ref: ref, available: map[*catalog.ResourceType]bool{}}
+			order = append(order, ref.matches[0])
+		}
+	}
+	if len(uses) == 0 {
+		return
+	}
+	for _, s := range stmts {
+		if s.Effect != policy.Allow || !s.HasResource {
+			continue
+		}
+		for a, u := range uses {
+			if !s.NotAction && !s.allActions && !s.named[a] {
+				continue
+			}
+			if s.NotAction || s.NotResource {
+				u.covered = true
+				continue
+			}
+			for _, r := range s.resources {
+				if !r.classified {
+					u.covered = true
+				}
+				for _, rt := range r.types {
+					u.available[rt] = true
+				}
+			}
+		}
+	}
+	for _, a := range order {
+		u := uses[a]
+		if u.covered {
+			continue
+		}
+		var missing []string
+		for _, ar := range a.ResourceTypes {
+			if ar.Required && !u.available[ar.Type] {
+				missing = append(missing, ar.Name+" ("+ar.Type.ARNTemplate+")")
+			}
+		}
+		if len(missing) > 0 && len(missing) < requiredTypeCount(a) {
+			c.report("MISSING_REQUIRED_RESOURCE_TYPE", u.ref.Path, u.ref.Pos, "%s has several required resource types, and no statement that allows it lists %s; if IAM authorizes it against a resource of each type, as it does for the identity store and user of identitystore:DescribeUser, the policy never allows it: add such an ARN", a.FullName(), strings.Join(missing, " or "))
+		}
+	}
+}
+
+// requiredTypeCount is the number of required resource types of a, or 0
+// when one of them is not in the catalog (then nothing can be said).
+func requiredTypeCount(a *catalog.Action) int {
+	n := 0
+	for _, ar := range a.ResourceTypes {
+		if ar.Required {
+			if ar.Type == nil {
+				return 0
+			}
+			n++
+		}
+	}
+	return n
+}
+
 func resourceFits(types []*catalog.ResourceType, named map[*catalog.Action]bool) bool {
 	for a := range named {
 		for _, ar := range a.ResourceTypes {

@@ -194,6 +194,7 @@ func init() {
 	})
 	add(Suggestion, true, [][2]string{
 		{"ACTION_NOT_IN_SERVICE_REFERENCE", "An action is documented outside the Service Authorization Reference."},
+		{"MISSING_REQUIRED_RESOURCE_TYPE", "An action has several required resource types, and the policy allows it on ARNs of only some."},
 		{"FOR_ANY_VALUE_WITH_SINGLE_VALUED_KEY", "ForAnyValue is used with a single-valued key."},
 	})
 }

@@ -183,6 +183,7 @@ func (c *checker) document(pol *policy.Policy) {
 		c.redundantResources(s)
 		stmts = append(stmts, s)
 	}
+	c.requiredResourceTypes(stmts)
 	c.redundantStatements(stmts)
 }
 
