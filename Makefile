@@ -5,9 +5,12 @@ GO ?= go
 # The test command CI runs: formatting, vet, the whole test suite with the
 # race detector, and a short run of every fuzz target. The fuzz run is
 # counted in executions, not seconds: a time limit can end a run with
-# "context deadline exceeded" while a worker is mid-input.
+# "context deadline exceeded" while a worker is mid-input. The seed-policy
+# suite writes its table of expected decisions to seed-table.txt, printed
+# after the tests.
 test: check
-	$(GO) test -race -count=1 ./...
+	WARDEN_SEED_TABLE=$(CURDIR)/seed-table.txt $(GO) test -race -count=1 -timeout 30m ./...
+	@echo "Seed policies end to end (cmd/warden/e2e_seeds_test.go):"; cat seed-table.txt
 	$(MAKE) fuzz FUZZTIME=2000x
 
 check: fmt vet

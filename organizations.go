@@ -512,6 +512,106 @@ type OrganizationService interface {
 	// Returns TargetNotFoundException.
 	OrganizationTags(ctx context.Context, management, targetID string) ([]Tag, error)
 
+	// DeleteOrganization deletes the organization the account manages,
+	// with its OUs, policies, tags and handshakes; the management account
+	// is then in no organization.
+	//
+	// Returns OrganizationNotEmptyException while the organization has
+	// member accounts.
+	DeleteOrganization(ctx context.Context, management string) error
+
+	// RemoveOrganizationAccount removes a member account from the
+	// organization, with its policy attachments and tags; the account
+	// itself, and any role it holds, stay.
+	//
+	// Returns AccountNotFoundException and
+	// MasterCannotLeaveOrganizationException for the management account.
+	RemoveOrganizationAccount(ctx context.Context, management, account string) error
+
+	// UpdateOrganizationalUnit renames an OU; an empty name leaves it as
+	// it is.
+	//
+	// Returns OrganizationalUnitNotFoundException and
+	// DuplicateOrganizationalUnitException when its parent has another OU
+	// of that name.
+	UpdateOrganizationalUnit(ctx context.Context, management, ouID, name string) (*OrganizationalUnit, error)
+
+	// DeleteOrganizationalUnit deletes an OU with its attachments and tags.
+	//
+	// Returns OrganizationalUnitNotFoundException and
+	// OrganizationalUnitNotEmptyException while it holds accounts or OUs.
+	DeleteOrganizationalUnit(ctx context.Context, management, ouID string) error
+
+	// TagOrganizationResource adds or replaces tags of a root, OU, account
+	// or customer policy.
+	//
+	// Returns TargetNotFoundException, InvalidInputException
+	// (IMMUTABLE_POLICY) for AWS managed policies and
+	// ConstraintViolationException (MAX_TAG_LIMIT_EXCEEDED) past 50 tags.
+	TagOrganizationResource(ctx context.Context, management, resourceID string, tags []Tag) error
+
+	// UntagOrganizationResource removes tags, by key, from a root, OU,
+	// account or customer policy; absent keys are no error.
+	//
+	// Returns TargetNotFoundException and InvalidInputException
+	// (IMMUTABLE_POLICY).
+	UntagOrganizationResource(ctx context.Context, management, resourceID string, keys []string) error
+
+	// ListOrganizationResourceTags pages the tags of a root, OU, account or
+	// policy by key.
+	//
+	// Returns TargetNotFoundException.
+	ListOrganizationResourceTags(ctx context.Context, management, resourceID string, opts ListOptions) (*Page[Tag], error)
+
+	// InviteOrganizationAccount opens an invitation of an existing account
+	// to the organization.
+	//
+	// Returns InvalidInputException for an unknown account,
+	// HandshakeConstraintViolationException (ALREADY_IN_AN_ORGANIZATION)
+	// for an account in an organization, and DuplicateHandshakeException
+	// when the account has an open invitation from the organization.
+	InviteOrganizationAccount(ctx context.Context, management string, in InviteAccountInput) (*Handshake, error)
+
+	// Handshake returns a handshake the account is a party of.
+	//
+	// Returns HandshakeNotFoundException.
+	Handshake(ctx context.Context, account, handshakeID string) (*Handshake, error)
+
+	// AcceptHandshake accepts, as the invited account, an open
+	// invitation: the account joins the organization's root with the
+	// full-access policies of the enabled policy types and the
+	// invitation's tags.
+	//
+	// Returns HandshakeNotFoundException, AccessDenied for the inviting
+	// account, HandshakeAlreadyInStateException when already accepted,
+	// InvalidHandshakeTransitionException from any other closed state and
+	// HandshakeConstraintViolationException (ALREADY_IN_AN_ORGANIZATION).
+	AcceptHandshake(ctx context.Context, account, handshakeID string) (*Handshake, error)
+
+	// DeclineHandshake declines, as the invited account, an open
+	// invitation.
+	//
+	// Returns HandshakeNotFoundException, AccessDenied for the inviting
+	// account, HandshakeAlreadyInStateException when already declined and
+	// InvalidHandshakeTransitionException from any other closed state.
+	DeclineHandshake(ctx context.Context, account, handshakeID string) (*Handshake, error)
+
+	// CancelHandshake cancels, as the inviting management account, an
+	// open invitation.
+	//
+	// Returns HandshakeNotFoundException, AccessDenied for the invited
+	// account, HandshakeAlreadyInStateException when already canceled and
+	// InvalidHandshakeTransitionException from any other closed state.
+	CancelHandshake(ctx context.Context, account, handshakeID string) (*Handshake, error)
+
+	// ListAccountHandshakes pages, by ID, the handshakes inviting the
+	// account. It needs no organization.
+	ListAccountHandshakes(ctx context.Context, account string, opts ListOptions) (*Page[*Handshake], error)
+
+	// ListOrganizationHandshakes pages, by ID, the handshakes the
+	// organization opened.
+	ListOrganizationHandshakes(ctx context.Context, management string, opts ListOptions) (*Page[*Handshake], error)
+
 	// OrganizationControls returns the account's place in its organization
 	// and the SCPs and RCPs that govern it; an account in no organization
 	// (or unknown) gets controls with no organization. Like the lookups of

@@ -29,6 +29,15 @@ const (
 	EPolicyTypeAlreadyEnabled         = "PolicyTypeAlreadyEnabledException"
 	EPolicyTypeNotEnabled             = "PolicyTypeNotEnabledException"
 	EPolicyTypeNotAvailable           = "PolicyTypeNotAvailableForOrganizationException"
+	EOrganizationNotEmpty             = "OrganizationNotEmptyException"
+	EOrganizationalUnitNotFound       = "OrganizationalUnitNotFoundException"
+	EOrganizationalUnitNotEmpty       = "OrganizationalUnitNotEmptyException"
+	EMasterCannotLeaveOrganization    = "MasterCannotLeaveOrganizationException"
+	EHandshakeNotFound                = "HandshakeNotFoundException"
+	EHandshakeAlreadyInState          = "HandshakeAlreadyInStateException"
+	EInvalidHandshakeTransition       = "InvalidHandshakeTransitionException"
+	EHandshakeConstraintViolation     = "HandshakeConstraintViolationException"
+	EDuplicateHandshake               = "DuplicateHandshakeException"
 )
 
 // Reasons of ConstraintViolationException and InvalidInputException used by
@@ -55,6 +64,9 @@ const (
 	ReasonDuplicateTagKey            = "DUPLICATE_TAG_KEY"
 	ReasonImmutablePolicy            = "IMMUTABLE_POLICY"
 	ReasonNonDetachablePolicy        = "NON_DETACHABLE_POLICY"
+	ReasonInvalidPartyTypeTarget     = "INVALID_PARTY_TYPE_TARGET"
+	ReasonMaxTagLimitExceeded        = "MAX_TAG_LIMIT_EXCEEDED"
+	ReasonAlreadyInAnOrganization    = "ALREADY_IN_AN_ORGANIZATION"
 )
 
 // ReasonError is a domain error that carries, beside its code and message,
@@ -109,4 +121,8 @@ func ErrParentNotFound() error {
 
 func ErrRootNotFound() error {
 	return Errorf(ERootNotFound, "We can't find a root with the RootId that you specified.")
+}
+
+func ErrOrganizationalUnitNotFound() error {
+	return Errorf(EOrganizationalUnitNotFound, "We can't find an OU with the OrganizationalUnitId that you specified.")
 }

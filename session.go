@@ -110,6 +110,10 @@ type Session struct {
 	// FederatedProvider is the identity provider that authenticated a web
 	// identity session (aws:FederatedProvider); empty otherwise.
 	FederatedProvider string
+	// ContextKeys are the condition keys trusted context providers set
+	// through AssumeRole's ProvidedContexts (identitystore:UserId, …);
+	// nil without.
+	ContextKeys map[string]string
 }
 
 // ARN returns the ARN the session acts as in resource-based policies and
@@ -206,6 +210,7 @@ type CreateSessionInput struct {
 	Policies           []SessionPolicy
 	MFAAuthenticatedAt time.Time
 	FederatedProvider  string
+	ContextKeys        map[string]string
 	Duration           time.Duration
 	// Region is where the session was requested, recorded as the role's
 	// last use (RoleLastUsed) for role sessions.
@@ -232,4 +237,9 @@ type SessionService interface {
 	// Its error is not a domain error: the caller words the failure for its
 	// operation.
 	OpenMessage(purpose string, sealed []byte) ([]byte, error)
+
+	// SignMessage returns the HMAC-SHA256 of message under a key only this
+	// installation holds, derived for purpose: a signature made for one
+	// purpose does not verify for another.
+	SignMessage(purpose string, message []byte) []byte
 }

@@ -9,6 +9,7 @@ type Store interface {
 	GroupService
 	RoleService
 	OIDCProviderService
+	SAMLProviderService
 	PolicyService
 	IdentityPolicyService
 	AccessKeyService
@@ -19,6 +20,12 @@ type Store interface {
 	AuthorizationSource
 	AuditService
 	HealthService
+	HealthConsoleService
+	ScribeSessionService
+	MedicalCodingService
+	AppIntegrationsService
+	IdentityStoreService
+	ConnectService
 
 	// Close releases the store's resources. Writes acknowledged before Close
 	// are durable whether or not it is called.

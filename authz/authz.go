@@ -356,6 +356,9 @@ func Request(c *Caller, pp *warden.PrincipalPolicies, call *Call) *policy.Reques
 		if s.FederatedProvider != "" {
 			ctx.Set("aws:FederatedProvider", s.FederatedProvider)
 		}
+		for k, v := range s.ContextKeys {
+			ctx.Set(k, v)
+		}
 	}
 	now := c.Time
 	if now.IsZero() {

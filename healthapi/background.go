@@ -37,16 +37,15 @@ func keyOf(j *warden.PatientInsightsJob) jobKey {
 type background struct {
 	api *API
 
-	mu     sync.Mutex
-	ctx    context.Context // Run's while it runs, else nil
-	wg     sync.WaitGroup  // Run's workers and deletion timers
-	queue  []jobKey        // jobs waiting for a worker
-	queued map[string]bool // jobs waiting or running, by ID
-	wake   chan struct{}   // has a token while the queue may be non-empty
+	jobs *JobQueue[jobKey]
+
+	mu  sync.Mutex
+	ctx context.Context // Run's while it runs, else nil
+	wg  sync.WaitGroup  // Run's workers and deletion timers
 }
 
 func newBackground(a *API) *background {
-	return &background{api: a, queued: map[string]bool{}, wake: make(chan struct{}, 1)}
+	return &background{api: a, jobs: NewJobQueue(a.runJob)}
 }
 
 // Run runs patient insights jobs and finishes domain deletions until ctx
@@ -71,9 +70,8 @@ func (a *API) Run(ctx context.Context) error {
 	for _, j := range jobs {
 		b.enqueue(j)
 	}
-	for range a.opts.Workers {
-		b.wg.Go(func() { b.work(ctx) })
-	}
+	errs = append(errs, a.failInterruptedSessions(ctx))
+	b.wg.Go(func() { b.jobs.Work(ctx, a.opts.Workers) })
 	<-ctx.Done()
 	// No new timers from here on: the store remembers what is left.
 	b.mu.Lock()
@@ -84,60 +82,7 @@ func (a *API) Run(ctx context.Context) error {
 }
 
 // enqueue queues a job to run, once however often it is asked.
-func (b *background) enqueue(j *warden.PatientInsightsJob) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.queued[j.ID] {
-		return
-	}
-	b.queued[j.ID] = true
-	b.queue = append(b.queue, keyOf(j))
-	b.signal()
-}
-
-// signal wakes a worker; the caller holds mu.
-func (b *background) signal() {
-	select {
-	case b.wake <- struct{}{}:
-	default:
-	}
-}
-
-// next returns the next job to run, waiting for one until ctx is done.
-func (b *background) next(ctx context.Context) (jobKey, bool) {
-	for ctx.Err() == nil {
-		b.mu.Lock()
-		if len(b.queue) > 0 {
-			k := b.queue[0]
-			b.queue = b.queue[1:]
-			if len(b.queue) > 0 {
-				b.signal() // another worker may take the rest
-			}
-			b.mu.Unlock()
-			return k, true
-		}
-		b.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return jobKey{}, false
-		case <-b.wake:
-		}
-	}
-	return jobKey{}, false
-}
-
-func (b *background) work(ctx context.Context) {
-	for {
-		k, ok := b.next(ctx)
-		if !ok {
-			return
-		}
-		b.api.runJob(ctx, k)
-		b.mu.Lock()
-		delete(b.queued, k.id)
-		b.mu.Unlock()
-	}
-}
+func (b *background) enqueue(j *warden.PatientInsightsJob) { b.jobs.Enqueue(keyOf(j)) }
 
 // finishDeletion makes a DELETING domain DELETED once DeletionDelay has
 // passed since DeleteDomain. Before Run starts there is nothing to do:
@@ -282,6 +227,10 @@ type sourceSummary struct {
 	Bytes  int    `json:"bytes"`
 	SHA256 string `json:"sha256"`
 }
+
+// DeniedWording is deniedWording for the other services whose jobs run
+// as a customer's role (codingapi).
+func DeniedWording(err error, action string) string { return deniedWording(err, action) }
 
 // deniedWording is a failure's message for a job's statusDetails: a
 // denial names the action, the resource and why, as AWS's messages do

@@ -15,9 +15,13 @@
 // trust policy decides, and reads its inputs and writes its output through
 // a JobStorage with the role session as the caller.
 //
+// Medical scribe listening sessions (OpenStream) take the events of a
+// stream whose transport and frame signatures the HTTP front handles, and
+// at the end write the audio received and a session record to the
+// customer's S3 output as the domain's role, the way jobs do.
+//
 // The restJson1 protocol (routing, decoding, responses, error documents)
 // is package restjson's; the shapes are generated into healthshapes.
-// Streaming (StartMedicalScribeListeningSession) is not served here.
 package healthapi
 
 import (
@@ -67,6 +71,9 @@ type API struct {
 	opts     Options
 	handlers map[string]handler
 	work     *background
+	// created is when the API was made: listening sessions older than
+	// that lost their stream when the last server stopped.
+	created time.Time
 }
 
 type handler func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
@@ -85,7 +92,7 @@ func New(store warden.Store, az *authz.Authorizer, opts Options) *API {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	a := &API{store: store, authz: az, opts: opts, handlers: map[string]handler{}}
+	a := &API{store: store, authz: az, opts: opts, handlers: map[string]handler{}, created: opts.Now()}
 	a.work = newBackground(a)
 	register(a, "CreateDomain", a.createDomain)
 	register(a, "GetDomain", a.getDomain)

@@ -154,21 +154,3 @@ func subscriptionOut(sub *warden.Subscription) *s.SubscriptionDescription {
 	}
 	return out
 }
-
-// getMedicalScribeListeningSession answers for a listening session of a
-// subscription. Sessions are started over the streaming transport, which
-// this package does not serve: once the request is authorized and its
-// domain and subscription found, the session is not.
-func (a *API) getMedicalScribeListeningSession(ctx context.Context, c *authz.Caller, op *restjson.Operation, in *s.GetMedicalScribeListeningSessionInput) (*s.GetMedicalScribeListeningSessionOutput, error) {
-	ref, err := a.findSubscription(ctx, c, in.DomainId, in.SubscriptionId)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeSubscription(ctx, c, op, ref); err != nil {
-		return nil, err
-	}
-	if ref.missing != nil {
-		return nil, ref.missing
-	}
-	return nil, notFound("Medical scribe listening session", in.SessionId)
-}

@@ -9,9 +9,10 @@ import (
 	"github.com/warden-iam/warden/restjson"
 )
 
-// taggedDomain finds the domain a tagging request names by ARN. Connect
-// Health tags domains only (the Service Authorization Reference lists the
-// Domain resource type for its tagging actions). A domain of another
+// taggedDomain finds the domain a tagging request names by ARN. Of the
+// public API's resources Connect Health tags domains only (the Service
+// Authorization Reference lists the Domain resource type for its tagging
+// actions); the console's are tagged through taggedConsole. A domain of another
 // account or region is not looked up; authorizing its ARN, owned by
 // another account, denies a caller its own policies cannot vouch for.
 //
@@ -40,6 +41,12 @@ func (a *API) tagResource(ctx context.Context, c *authz.Caller, op *restjson.Ope
 	if err := warden.ValidateHealthTags(tags); err != nil {
 		return nil, err
 	}
+	if cref, err := a.taggedConsole(ctx, c, in.ResourceArn); cref != nil || err != nil {
+		if err == nil {
+			err = a.tagConsole(ctx, c, op, cref, tags)
+		}
+		return nil, err
+	}
 	ref, err := a.taggedDomain(ctx, c, in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -54,6 +61,12 @@ func (a *API) tagResource(ctx context.Context, c *authz.Caller, op *restjson.Ope
 }
 
 func (a *API) untagResource(ctx context.Context, c *authz.Caller, op *restjson.Operation, in *s.UntagResourceInput) (restjson.Output, error) {
+	if cref, err := a.taggedConsole(ctx, c, in.ResourceArn); cref != nil || err != nil {
+		if err == nil {
+			err = a.untagConsole(ctx, c, op, cref, in.TagKeys)
+		}
+		return nil, err
+	}
 	ref, err := a.taggedDomain(ctx, c, in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -68,6 +81,12 @@ func (a *API) untagResource(ctx context.Context, c *authz.Caller, op *restjson.O
 }
 
 func (a *API) listTagsForResource(ctx context.Context, c *authz.Caller, op *restjson.Operation, in *s.ListTagsForResourceInput) (*s.ListTagsForResourceOutput, error) {
+	if cref, err := a.taggedConsole(ctx, c, in.ResourceArn); cref != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return a.listConsoleTags(ctx, c, op, cref)
+	}
 	ref, err := a.taggedDomain(ctx, c, in.ResourceArn)
 	if err != nil {
 		return nil, err

@@ -40,7 +40,11 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestR
 		svc.WriteError(w, rec.id, err)
 	}
 	if err != nil {
-		fail(err)
+		// The WebSocket variant of a streaming operation has a path of
+		// its own, outside the model's routes.
+		if !s.serveWebSocketStream(w, r, rec, api) {
+			fail(err)
+		}
 		return
 	}
 	op := m.Operation
@@ -48,7 +52,7 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestR
 	if op.InputEventStream != "" {
 		// The body is an event stream that lasts as long as the session:
 		// it is not read whole like any other.
-		fail(warden.Errorf(warden.ENotImplemented, "Warden does not serve the streaming operation %s.", op.Name))
+		s.serveStream(w, r, rec, api, m)
 		return
 	}
 

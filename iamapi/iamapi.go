@@ -31,6 +31,7 @@ func New(store warden.Store, az *authz.Authorizer) *API {
 	a.registerGroups()
 	a.registerRoles()
 	a.registerOIDC()
+	a.registerSAML()
 	a.registerInlinePolicies()
 	a.registerAttachments()
 	a.registerPolicies()

@@ -59,6 +59,9 @@ func New(store warden.OrganizationService, az *authz.Authorizer) *API {
 	a.registerAccounts()
 	a.registerUnits()
 	a.registerPolicies()
+	a.registerChanges()
+	a.registerHandshakes()
+	a.registerTags()
 	return a
 }
 

@@ -116,10 +116,13 @@ func wantError(t testing.TB, err error, code, reason, part string) {
 // the JSON runtime can decode into.
 func TestOperations(t *testing.T) {
 	api := New(nil, nil)
-	want := []string{"AttachPolicy", "CreateAccount", "CreateOrganization", "CreateOrganizationalUnit", "CreatePolicy", "DeletePolicy",
-		"DescribeCreateAccountStatus", "DescribeOrganization", "DescribePolicy", "DetachPolicy", "DisablePolicyType", "EnablePolicyType",
-		"ListAccounts", "ListChildren", "ListOrganizationalUnitsForParent", "ListPolicies", "ListPoliciesForTarget", "ListRoots",
-		"ListTargetsForPolicy", "MoveAccount", "UpdatePolicy"}
+	want := []string{"AcceptHandshake", "AttachPolicy", "CancelHandshake", "CreateAccount", "CreateOrganization", "CreateOrganizationalUnit",
+		"CreatePolicy", "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy",
+		"DescribeCreateAccountStatus", "DescribeHandshake", "DescribeOrganization", "DescribePolicy", "DetachPolicy", "DisablePolicyType",
+		"EnablePolicyType", "InviteAccountToOrganization", "ListAccounts", "ListChildren", "ListHandshakesForAccount",
+		"ListHandshakesForOrganization", "ListOrganizationalUnitsForParent", "ListPolicies", "ListPoliciesForTarget", "ListRoots",
+		"ListTagsForResource", "ListTargetsForPolicy", "MoveAccount", "RemoveAccountFromOrganization", "TagResource", "UntagResource",
+		"UpdateOrganizationalUnit", "UpdatePolicy"}
 	if got := slices.Sorted(maps.Keys(api.Service().Operations)); !slices.Equal(got, want) {
 		t.Fatalf("operations = %v\nwant %v", got, want)
 	}

@@ -3,6 +3,7 @@ package orgsapi
 import (
 	"fmt"
 	"regexp"
+	"unicode/utf8"
 
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/policy"
@@ -17,9 +18,10 @@ import (
 // its siblings), which the handlers apply before authorizing.
 
 var (
-	parentIDRE  = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
-	targetIDRE  = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
-	accountIDRE = regexp.MustCompile(`^\d{12}$`)
+	resourceIDRE = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|p-[0-9a-zA-Z_]{8,128})$`)
+	parentIDRE   = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
+	targetIDRE   = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
+	accountIDRE  = regexp.MustCompile(`^\d{12}$`)
 )
 
 // MaxResults bounds of every List operation.
@@ -242,6 +244,108 @@ func (in *ListPoliciesForTargetInput) validate() error {
 	c.id("TargetId", in.TargetId, targetIDRE, warden.ReasonInvalidPatternTargetID)
 	c.policyType("Filter", in.Filter)
 	c.paging(in.paging)
+	return c.err
+}
+
+func (in *RemoveAccountFromOrganizationInput) validate() error {
+	var c check
+	c.id("AccountId", in.AccountId, accountIDRE, warden.ReasonInvalidPattern)
+	return c.err
+}
+
+func (in *UpdateOrganizationalUnitInput) validate() error {
+	var c check
+	c.id("OrganizationalUnitId", in.OrganizationalUnitId, warden.OrganizationalUnitRE, warden.ReasonInvalidPattern)
+	return c.err
+}
+
+func (in *DeleteOrganizationalUnitInput) validate() error {
+	var c check
+	c.id("OrganizationalUnitId", in.OrganizationalUnitId, warden.OrganizationalUnitRE, warden.ReasonInvalidPattern)
+	return c.err
+}
+
+// validate accepts only targets of type ACCOUNT: Warden's accounts have
+// no email address to invite them by.
+func (in *InviteAccountToOrganizationInput) validate() error {
+	var c check
+	if in.Target == nil {
+		c.fail(warden.ReasonInputRequired, "You must specify a value for Target.")
+		return c.err
+	}
+	if c.required("Target.Type", in.Target.Type) {
+		c.enum("Target.Type", in.Target.Type, "ACCOUNT", "ORGANIZATION", "EMAIL")
+		if c.err == nil && *in.Target.Type != "ACCOUNT" {
+			c.fail(warden.ReasonInvalidPartyTypeTarget, "You specified the wrong type for the handshake's target: Warden invites accounts by their ID (type ACCOUNT).")
+		}
+	}
+	c.id("Target.Id", in.Target.Id, accountIDRE, warden.ReasonInvalidPattern)
+	return c.err
+}
+
+func validateHandshakeID(id *string) error {
+	var c check
+	c.id("HandshakeId", id, warden.HandshakeIDRE, warden.ReasonInvalidPattern)
+	return c.err
+}
+
+func (in *AcceptHandshakeInput) validate() error { return validateHandshakeID(in.HandshakeId) }
+
+func (in *DeclineHandshakeInput) validate() error { return validateHandshakeID(in.HandshakeId) }
+
+func (in *CancelHandshakeInput) validate() error { return validateHandshakeID(in.HandshakeId) }
+
+func (in *DescribeHandshakeInput) validate() error { return validateHandshakeID(in.HandshakeId) }
+
+func validateHandshakeList(filter *HandshakeFilter, p paging) error {
+	var c check
+	if filter != nil {
+		c.enum("Filter.ActionType", filter.ActionType, "INVITE", "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES", "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE")
+		if filter.ParentHandshakeId != nil && !warden.HandshakeIDRE.MatchString(*filter.ParentHandshakeId) {
+			c.fail(warden.ReasonInvalidPattern, "You specified an invalid value for Filter.ParentHandshakeId.")
+		}
+	}
+	c.paging(p)
+	return c.err
+}
+
+func (in *ListHandshakesForAccountInput) validate() error {
+	return validateHandshakeList(in.Filter, in.paging)
+}
+
+func (in *ListHandshakesForOrganizationInput) validate() error {
+	return validateHandshakeList(in.Filter, in.paging)
+}
+
+func (in *TagResourceInput) validate() error {
+	var c check
+	c.id("ResourceId", in.ResourceId, resourceIDRE, warden.ReasonInvalidPattern)
+	if in.Tags == nil {
+		c.fail(warden.ReasonInputRequired, "You must specify a value for Tags.")
+	}
+	return c.err
+}
+
+func (in *UntagResourceInput) validate() error {
+	var c check
+	c.id("ResourceId", in.ResourceId, resourceIDRE, warden.ReasonInvalidPattern)
+	if in.TagKeys == nil {
+		c.fail(warden.ReasonInputRequired, "You must specify a value for TagKeys.")
+	}
+	for _, k := range in.TagKeys {
+		switch n := utf8.RuneCountInString(k); {
+		case n < 1:
+			c.fail(warden.ReasonMinLengthExceeded, "Each tag key must have at least 1 character.")
+		case n > 128:
+			c.fail(warden.ReasonMaxLengthExceeded, "Each tag key may have at most 128 characters.")
+		}
+	}
+	return c.err
+}
+
+func (in *ListTagsForResourceInput) validate() error {
+	var c check
+	c.id("ResourceId", in.ResourceId, resourceIDRE, warden.ReasonInvalidPattern)
 	return c.err
 }
 

@@ -29,6 +29,10 @@ type authCache struct {
 	// users answers UserService.User, which every operation on a user
 	// reads to authorize against the user's ARN and tags.
 	users map[string]*warden.User
+	// domains answers HealthService.Domain, which every Connect Health
+	// request naming a domain reads for its ARN, status and tags (the
+	// request's aws:ResourceTag).
+	domains map[string]*warden.Domain
 }
 
 // credential is a cached AccessKey answer.
@@ -38,7 +42,8 @@ type credential struct {
 }
 
 func newAuthCache() *authCache {
-	return &authCache{keys: map[string]*credential{}, principals: map[string]*warden.PrincipalPolicies{}, users: map[string]*warden.User{}}
+	return &authCache{keys: map[string]*credential{}, principals: map[string]*warden.PrincipalPolicies{}, users: map[string]*warden.User{},
+		domains: map[string]*warden.Domain{}}
 }
 
 func (c *authCache) credential(generation uint64, keyID string) (*credential, bool) {
@@ -82,6 +87,27 @@ func (c *authCache) putUser(generation uint64, key string, v *warden.User) {
 	}
 }
 
+func (c *authCache) domain(generation uint64, key string) (*warden.Domain, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.generation != generation {
+		return nil, false
+	}
+	v, ok := c.domains[key]
+	return v, ok
+}
+
+func (c *authCache) putDomain(generation uint64, key string, v *warden.Domain) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.advance(generation) {
+		if len(c.domains) >= maxCacheEntries {
+			clear(c.domains)
+		}
+		c.domains[key] = v
+	}
+}
+
 func (c *authCache) putCredential(generation uint64, keyID string, v *credential) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -115,6 +141,7 @@ func (c *authCache) advance(generation uint64) bool {
 		clear(c.keys)
 		clear(c.principals)
 		clear(c.users)
+		clear(c.domains)
 		c.generation = generation
 	}
 	return true

@@ -14,10 +14,10 @@ import (
 
 // Amazon Connect Health: domains and their tags, subscriptions and patient
 // insights jobs. Subscriptions and jobs are found through their domain,
-// which carries the account and region every lookup is scoped to. No
-// cached authorization answer depends on these tables (a domain's tags are
-// read for each request that needs them), so writes leave the store
-// generation alone.
+// which carries the account and region every lookup is scoped to. Domain
+// lookups are cached (healthcache.go), so writes to a domain or its tags
+// advance the store generation; writes to the other tables leave it
+// alone, since no cached answer depends on them.
 
 var _ warden.HealthService = (*Store)(nil)
 
@@ -77,7 +77,7 @@ func (s *Store) CreateDomain(ctx context.Context, in warden.CreateDomainInput) (
 		copied := *in.WebApp
 		d.WebApp, web = &copied, copied
 	}
-	err := s.changeHealth(ctx, "sqlstore.CreateDomain", func(tx querier) error {
+	err := s.changeDomain(ctx, "sqlstore.CreateDomain", func(tx querier) error {
 		n, err := count(ctx, tx, `SELECT count(*) FROM health_domains WHERE account_id = $1 AND region = $2 AND status <> 'DELETED'`,
 			d.AccountID, d.Region)
 		if err != nil {
@@ -105,9 +105,10 @@ func (s *Store) CreateDomain(ctx context.Context, in warden.CreateDomainInput) (
 	return d, nil
 }
 
-// Domain reads the domain and its tags in one statement: every Connect
-// Health request that names a domain makes this lookup first.
-func (s *Store) Domain(ctx context.Context, account, region, id string) (*warden.Domain, error) {
+// readDomain reads the domain and its tags in one statement: every
+// Connect Health request that names a domain makes this lookup first
+// (through Domain, which caches it).
+func (s *Store) readDomain(ctx context.Context, account, region, id string) (*warden.Domain, error) {
 	var d *warden.Domain
 	err := s.view(ctx, "sqlstore.Domain", func(q querier) error {
 		rows, err := q.QueryContext(ctx, `SELECT d.id, d.account_id, d.region, d.name, d.status, d.kms_key_arn, d.web_app_role_arn,
@@ -189,7 +190,7 @@ func (s *Store) ListDomains(ctx context.Context, account, region string, status 
 
 func (s *Store) DeleteDomain(ctx context.Context, account, region, id string) (*warden.Domain, error) {
 	var d *warden.Domain
-	err := s.changeHealth(ctx, "sqlstore.DeleteDomain", func(tx querier) error {
+	err := s.changeDomain(ctx, "sqlstore.DeleteDomain", func(tx querier) error {
 		var err error
 		if d, err = s.domain(ctx, tx, account, region, id); err != nil || d.Status != warden.DomainActive {
 			return err
@@ -207,7 +208,7 @@ func (s *Store) DeleteDomain(ctx context.Context, account, region, id string) (*
 
 func (s *Store) FinishDomainDeletion(ctx context.Context, account, region, id string) (*warden.Domain, error) {
 	var d *warden.Domain
-	err := s.changeHealth(ctx, "sqlstore.FinishDomainDeletion", func(tx querier) error {
+	err := s.changeDomain(ctx, "sqlstore.FinishDomainDeletion", func(tx querier) error {
 		var err error
 		if d, err = s.domain(ctx, tx, account, region, id); err != nil {
 			return err
@@ -222,9 +223,11 @@ func (s *Store) FinishDomainDeletion(ctx context.Context, account, region, id st
 		if _, err := tx.ExecContext(ctx, `UPDATE health_domains SET status = 'DELETED' WHERE id = $1`, id); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE health_subscriptions SET status = 'DELETED', updated_at = $1
-			WHERE domain_id = $2 AND status <> 'DELETED'`, micros(s.clock()), id)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE health_subscriptions SET status = 'DELETED', updated_at = $1
+			WHERE domain_id = $2 AND status <> 'DELETED'`, micros(s.clock()), id); err != nil {
+			return err
+		}
+		return deleteConsoleResources(ctx, tx, id)
 	})
 	if err != nil {
 		return nil, err
@@ -256,7 +259,7 @@ func (s *Store) TagDomain(ctx context.Context, account, region, id string, tags 
 	if err := warden.ValidateHealthTags(tags); err != nil {
 		return err
 	}
-	return s.changeHealth(ctx, "sqlstore.TagDomain", func(tx querier) error {
+	return s.changeDomain(ctx, "sqlstore.TagDomain", func(tx querier) error {
 		if _, err := s.domain(ctx, tx, account, region, id); err != nil {
 			return err
 		}
@@ -279,7 +282,7 @@ func (s *Store) TagDomain(ctx context.Context, account, region, id string, tags 
 }
 
 func (s *Store) UntagDomain(ctx context.Context, account, region, id string, keys []string) error {
-	return s.changeHealth(ctx, "sqlstore.UntagDomain", func(tx querier) error {
+	return s.changeDomain(ctx, "sqlstore.UntagDomain", func(tx querier) error {
 		if _, err := s.domain(ctx, tx, account, region, id); err != nil {
 			return err
 		}

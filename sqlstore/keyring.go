@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -65,6 +67,17 @@ func (k *keyring) open(aad string, sealed []byte) ([]byte, error) {
 }
 
 func (k *keyring) fingerprint() string { return keyFingerprint(k.key) }
+
+// sign returns the HMAC-SHA256 of message under a key derived from the
+// data key for purpose, so that no signature is ever made with the data
+// key itself, nor valid for another purpose.
+func (k *keyring) sign(purpose string, message []byte) []byte {
+	derive := hmac.New(sha256.New, k.key)
+	derive.Write([]byte("warden signing key: " + purpose))
+	m := hmac.New(sha256.New, derive.Sum(nil))
+	m.Write(message)
+	return m.Sum(nil)
+}
 
 // loadOrCreateKeyring reads the data key from path, creating it with fresh
 // random bytes when the file does not exist. The file holds the key in hex

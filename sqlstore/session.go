@@ -38,12 +38,20 @@ func (s *Store) CreateSession(ctx context.Context, in warden.CreateSessionInput)
 		Policies:           in.Policies,
 		MFAAuthenticatedAt: in.MFAAuthenticatedAt.UTC().Truncate(time.Microsecond),
 		FederatedProvider:  in.FederatedProvider,
+		ContextKeys:        in.ContextKeys,
 		IssuedAt:           now,
 		Expires:            now.Add(in.Duration),
 	}
 	sess.Parent.Session = nil
 	sess.TokenSHA256 = warden.SessionTokenDigest(sess.Token)
 	tags, keys, policies, err := encodeSessionLists(sess)
+	if err != nil {
+		return nil, err
+	}
+	contextKeys, err := json.Marshal(sess.ContextKeys)
+	if sess.ContextKeys == nil {
+		contextKeys = []byte("{}")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +76,11 @@ func (s *Store) CreateSession(ctx context.Context, in warden.CreateSessionInput)
 			}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (access_key_id, account_id, kind, secret, token_hash, parent_kind, parent_id,
-			name, source_identity, tags, transitive_keys, policies, federated_provider, mfa_at, issued_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			name, source_identity, tags, transitive_keys, policies, federated_provider, mfa_at, issued_at, expires_at, context_keys)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			sess.AccessKeyID, sess.AccountID, string(sess.Kind), s.keys.seal(sess.AccessKeyID, []byte(sess.SecretAccessKey)),
 			sess.TokenSHA256[:], string(in.Parent.Kind), parentID, sess.Name, sess.SourceIdentity, tags, keys, policies,
-			sess.FederatedProvider, mfaAt, micros(sess.IssuedAt), micros(sess.Expires))
+			sess.FederatedProvider, mfaAt, micros(sess.IssuedAt), micros(sess.Expires), string(contextKeys))
 		return err
 	})
 	if err != nil {
@@ -138,21 +146,21 @@ func encodeSessionLists(sess *warden.Session) (tags, keys, policies string, err 
 // sessions at once.
 func (s *Store) loadSessionCredential(ctx context.Context, q querier, keyID string) (*credential, error) {
 	sess := &warden.Session{AccessKeyID: keyID}
-	var kind, parentKind, tags, keys, policies string
+	var kind, parentKind, tags, keys, policies, contextKeys string
 	var sealed, digest []byte
 	var parentID, parentName, parentPath sql.NullString
 	var mfaAt sql.NullInt64
 	var issued, expires int64
 	err := q.QueryRowContext(ctx, `SELECT s.account_id, s.kind, s.secret, s.token_hash, s.parent_kind, s.parent_id, s.name,
 		s.source_identity, s.tags, s.transitive_keys, s.policies, s.federated_provider, s.mfa_at, s.issued_at, s.expires_at,
-		COALESCE(r.name, u.name), COALESCE(r.path, u.path)
+		s.context_keys, COALESCE(r.name, u.name), COALESCE(r.path, u.path)
 		FROM sessions s
 		LEFT JOIN roles r ON s.parent_kind = 'Role' AND r.id = s.parent_id
 		LEFT JOIN users u ON s.parent_kind = 'User' AND u.id = s.parent_id
 		WHERE s.access_key_id = $1`, keyID).
 		Scan(&sess.AccountID, &kind, &sealed, &digest, &parentKind, &parentID, &sess.Name,
 			&sess.SourceIdentity, &tags, &keys, &policies, &sess.FederatedProvider, &mfaAt, &issued, &expires,
-			&parentName, &parentPath)
+			&contextKeys, &parentName, &parentPath)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, keyNotFound(keyID)
 	}
@@ -188,7 +196,7 @@ func (s *Store) loadSessionCredential(ctx context.Context, q querier, keyID stri
 		sess.MFAAuthenticatedAt = fromMicros(mfaAt.Int64)
 	}
 	if err := errors.Join(json.Unmarshal([]byte(tags), &sess.Tags), json.Unmarshal([]byte(keys), &sess.TransitiveTagKeys),
-		json.Unmarshal([]byte(policies), &sess.Policies)); err != nil {
+		json.Unmarshal([]byte(policies), &sess.Policies), json.Unmarshal([]byte(contextKeys), &sess.ContextKeys)); err != nil {
 		return nil, fmt.Errorf("session %s: %w", keyID, err)
 	}
 	key := &warden.AccessKey{ID: keyID, AccountID: account, SecretAccessKey: sess.SecretAccessKey,
@@ -209,4 +217,8 @@ func (s *Store) SealMessage(purpose string, plaintext []byte) []byte {
 
 func (s *Store) OpenMessage(purpose string, sealed []byte) ([]byte, error) {
 	return s.keys.open(messagePurpose(purpose), sealed)
+}
+
+func (s *Store) SignMessage(purpose string, message []byte) []byte {
+	return s.keys.sign(purpose, message)
 }

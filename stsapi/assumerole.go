@@ -23,8 +23,8 @@ type roleSessionRequest struct {
 	transitiveKeys []string
 	externalID     *string
 	sourceIdentity *string
-	// contexts counts ProvidedContexts.
-	contexts int
+	// contexts are the trusted context assertions (ProvidedContexts).
+	contexts []s.ProvidedContext
 	// mfaAt is when MFA was verified by this request; zero without.
 	mfaAt time.Time
 	// keys are request context keys the operation adds: aws:SourceArn for
@@ -33,9 +33,12 @@ type roleSessionRequest struct {
 	// multiKeys are multivalued keys the operation adds: the amr claim of
 	// a web identity.
 	multiKeys map[string][]string
-	// federatedProvider is the web identity provider, recorded in the
-	// session.
+	// federatedProvider is the web identity or SAML provider, recorded in
+	// the session.
 	federatedProvider string
+	// endBy, when set, is when the session must end at the latest
+	// whatever its duration: a SAML assertion's SessionNotOnOrAfter.
+	endBy time.Time
 }
 
 // roleSession is an issued role session.
@@ -131,7 +134,7 @@ func (a *API) issueRoleSession(ctx context.Context, c *authz.Caller, r *roleSess
 	}{
 		{"sts:TagSession", len(tags) > 0},
 		{"sts:SetSourceIdentity", sourceIdentity != ""},
-		{"sts:SetContext", r.contexts > 0},
+		{"sts:SetContext", len(r.contexts) > 0},
 	} {
 		if !extra.needed {
 			continue
@@ -147,9 +150,11 @@ func (a *API) issueRoleSession(ctx context.Context, c *authz.Caller, r *roleSess
 		// not exist. Answer as for a denial all the same.
 		return nil, warden.Errorf(warden.EAccessDenied, "%s", deniedMessage(caller, call))
 	}
-	if r.contexts > 0 {
-		return nil, warden.Errorf(warden.EInvalidParameterValue,
-			"Warden cannot verify the assertions of any context provider; ProvidedContexts is not supported.")
+	var contextKeys map[string]string
+	if len(r.contexts) > 0 {
+		if contextKeys, err = providedContextKeys(a.store, r.contexts, a.clock(c)); err != nil {
+			return nil, err
+		}
 	}
 
 	seconds := duration(r.duration, warden.DefaultRoleSessionDuration)
@@ -173,6 +178,15 @@ func (a *API) issueRoleSession(ctx context.Context, c *authz.Caller, r *roleSess
 		return nil, err
 	}
 
+	length := time.Duration(seconds) * time.Second
+	if !r.endBy.IsZero() {
+		left := r.endBy.Sub(a.clock(c)).Truncate(time.Second)
+		if left <= 0 {
+			return nil, warden.Errorf(warden.EExpiredTokenException, "The session the identity provider granted ended at %s.", r.endBy.UTC().Format(time.RFC3339))
+		}
+		length = min(length, left)
+	}
+
 	mfaAt := r.mfaAt
 	if mfaAt.IsZero() && caller.Session != nil {
 		mfaAt = caller.Session.MFAAuthenticatedAt
@@ -187,7 +201,8 @@ func (a *API) issueRoleSession(ctx context.Context, c *authz.Caller, r *roleSess
 		Policies:           policies,
 		MFAAuthenticatedAt: mfaAt,
 		FederatedProvider:  r.federatedProvider,
-		Duration:           time.Duration(seconds) * time.Second,
+		ContextKeys:        contextKeys,
+		Duration:           length,
 		Region:             c.Region,
 	})
 	if err != nil {
@@ -248,7 +263,7 @@ func (a *API) assumeRole(ctx context.Context, c *authz.Caller, in *s.AssumeRoleI
 		transitiveKeys: in.TransitiveTagKeys,
 		externalID:     in.ExternalId,
 		sourceIdentity: in.SourceIdentity,
-		contexts:       len(in.ProvidedContexts),
+		contexts:       in.ProvidedContexts,
 		mfaAt:          mfaAt,
 	})
 	if err != nil {

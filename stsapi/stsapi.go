@@ -2,6 +2,7 @@
 // (GetCallerIdentity, GetAccessKeyInfo), temporary credentials
 // (GetSessionToken, GetFederationToken, AssumeRole,
 // AssumeRoleWithWebIdentity for callers holding an OpenID Connect token,
+// AssumeRoleWithSAML for callers holding a signed SAML 2.0 response,
 // and AssumeRoleAsService for Warden's own services acting as an AWS
 // service principal), and the encoded authorization messages of denials
 // (DecodeAuthorizationMessage). Each operation authorizes through authz,
@@ -35,6 +36,8 @@ type API struct {
 	mfa      mfaReplayGuard
 	// oidcKeys verify web identity tokens; nil when the operator gave none.
 	oidcKeys *oidc.KeySet
+	// regions are where STS is active (regions.go).
+	regions regionConfig
 }
 
 // New returns the STS API over a store.
@@ -48,6 +51,7 @@ func New(store warden.Store, az *authz.Authorizer, opts ...Option) *API {
 	register(a, "AssumeRole", a.assumeRole)
 	register(a, "DecodeAuthorizationMessage", a.decodeAuthorizationMessage)
 	register(a, "AssumeRoleWithWebIdentity", a.assumeRoleWithWebIdentity)
+	register(a, "AssumeRoleWithSAML", a.assumeRoleWithSAML)
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -65,10 +69,14 @@ func (a *API) Implemented(op string) bool {
 
 // Handle runs one decoded operation for the caller.
 //
-// Returns NotImplemented for operations Warden does not serve, AccessDenied
-// when the caller may not perform the operation, and the errors of the STS
-// model.
+// Returns RegionDisabledException for an operation issuing credentials in
+// a region where STS is not active, NotImplemented for operations Warden
+// does not serve, AccessDenied when the caller may not perform the
+// operation, and the errors of the STS model.
 func (a *API) Handle(ctx context.Context, c *authz.Caller, op *awsquery.Operation, in awsquery.Input) (awsquery.Output, error) {
+	if err := a.checkRegion(c, op.Name, in); err != nil {
+		return nil, err
+	}
 	return a.handlers.Handle(ctx, c, op, in)
 }
 

@@ -96,6 +96,7 @@ lost one first with the aws CLI (iam delete-access-key) if both are in use.`,
 	createRootKey.Flags().BoolVar(&writeFiles, "write-credentials", false, "write the key to DATA/credentials and DATA/config")
 
 	cmd.AddCommand(endpoint, createAccount, createRootKey)
+	cmd.AddCommand(m.adminIdentityStoreCommand(open))
 	return cmd
 }
 

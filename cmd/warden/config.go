@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/warden-iam/warden/stsapi"
 )
 
 // Defaults of `warden serve`.
@@ -35,6 +38,24 @@ func (m *Main) envFlags(cmd *cobra.Command) error {
 		}
 	})
 	return err
+}
+
+// enabledRegions checks `warden serve --regions`: region names of the aws
+// partition, among them Warden's own region, which its clients are
+// configured with. None means every region (nil).
+func enabledRegions(home string, regions []string) ([]string, error) {
+	if len(regions) == 0 {
+		return nil, nil
+	}
+	for _, r := range regions {
+		if !stsapi.IsAWSRegion(r) {
+			return nil, usagef("--regions: %q is not a region of the aws partition", r)
+		}
+	}
+	if !slices.Contains(regions, home) {
+		return nil, usagef("--regions %s leaves out Warden's own region %s", strings.Join(regions, ","), home)
+	}
+	return regions, nil
 }
 
 // writeClientFiles writes the AWS shared credentials and config files for

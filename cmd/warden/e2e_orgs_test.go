@@ -406,3 +406,164 @@ func TestE2EOrganizationsWithAWSCLI(t *testing.T) {
 		t.Fatalf("delete-policy of an attached policy: %v\n%s", err, stderr)
 	}
 }
+
+// TestE2EOrganizationsInvitationsWithAWSCLI drives, with the aws CLI, the
+// life of an organization past its creation: existing accounts invited,
+// joining (and then governed by its SCPs), declining and canceled; OUs
+// renamed and deleted; tags; and the organization deleted once empty.
+func TestE2EOrganizationsInvitationsWithAWSCLI(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := t.Context()
+	cli := func(creds aws.Credentials, args ...string) map[string]any {
+		t.Helper()
+		stdout, stderr, err := ts.awsCLI(t, creds, append([]string{"organizations"}, args...)...)
+		if err != nil {
+			t.Fatalf("aws organizations %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		out := map[string]any{}
+		if strings.TrimSpace(stdout) != "" {
+			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+				t.Fatalf("aws organizations %s printed %q: %v", args[0], stdout, err)
+			}
+		}
+		return out
+	}
+	cliFails := func(creds aws.Credentials, code string, args ...string) {
+		t.Helper()
+		_, stderr, err := ts.awsCLI(t, creds, append([]string{"organizations"}, args...)...)
+		if err == nil || !strings.Contains(stderr, "("+code+")") {
+			t.Fatalf("aws organizations %s: %v\n%s; want %s", strings.Join(args, " "), err, stderr, code)
+		}
+	}
+	handshake := func(out map[string]any) (id, state string) {
+		h := out["Handshake"].(map[string]any)
+		return h["Id"].(string), h["State"].(string)
+	}
+	outsider := func() (string, aws.Credentials) {
+		t.Helper()
+		stdout, stderr, code := runMain(t, "", "admin", "create-account", "--data", ts.Dir)
+		if code != 0 {
+			t.Fatalf("create-account: exit %d\n%s%s", code, stdout, stderr)
+		}
+		id := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(stdout, "\n", 2)[0], "account: "))
+		return id, orgAdmin(t, ts, rootKeyOf(t, ts, id), "admin")
+	}
+
+	// The set-up, which other tests drive with the CLI, goes through the
+	// SDK: each CLI run costs a second.
+	o := ts.orgs(ts.Root)
+	created, err := o.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	management := aws.ToString(created.Organization.MasterAccountId)
+	roots, err := o.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootID := aws.ToString(roots.Roots[0].Id)
+	if _, err := o.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(rootID), PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
+		t.Fatal(err)
+	}
+	scp, err := o.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("no-users"), Description: aws.String(""), Type: orgtypes.PolicyTypeServiceControlPolicy,
+		Content: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: scpID(scp), TargetId: aws.String(rootID)}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Invite → accept: the account joins the root, and the root's SCP
+	// stops its administrator from then on.
+	joiner, joinerAdmin := outsider()
+	if _, err := ts.iam(joinerAdmin).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("before")}); err != nil {
+		t.Fatalf("CreateUser before joining: %v", err)
+	}
+	id, state := handshake(cli(ts.Root, "invite-account-to-organization", "--target", "Id="+joiner+",Type=ACCOUNT", "--notes", "welcome"))
+	if !strings.HasPrefix(id, "h-") || state != "OPEN" {
+		t.Fatalf("invite-account-to-organization = %s %s", id, state)
+	}
+	_, err = o.InviteAccountToOrganization(ctx, &organizations.InviteAccountToOrganizationInput{Target: &orgtypes.HandshakeParty{Id: aws.String(joiner), Type: orgtypes.HandshakePartyTypeAccount}})
+	wantOrgError(t, err, "DuplicateHandshakeException", "")
+	pending := cli(joinerAdmin, "list-handshakes-for-account")["Handshakes"].([]any)
+	if len(pending) != 1 || pending[0].(map[string]any)["Id"] != id {
+		t.Fatalf("list-handshakes-for-account = %v", pending)
+	}
+	if _, state := handshake(cli(joinerAdmin, "accept-handshake", "--handshake-id", id)); state != "ACCEPTED" {
+		t.Fatalf("accept-handshake state = %s", state)
+	}
+	if _, state := handshake(cli(ts.Root, "describe-handshake", "--handshake-id", id)); state != "ACCEPTED" {
+		t.Fatalf("describe-handshake state = %s", state)
+	}
+	_, err = ts.iam(joinerAdmin).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("after")})
+	wantOrgError(t, err, "AccessDenied", "with an explicit deny in a service control policy")
+	if member, err := ts.orgs(joinerAdmin).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{}); err != nil || aws.ToString(member.Organization.MasterAccountId) != management {
+		t.Fatalf("DescribeOrganization from the new member = %+v, %v", member, err)
+	}
+
+	// Decline, and cancel.
+	decliner, declinerAdmin := outsider()
+	id, _ = handshake(cli(ts.Root, "invite-account-to-organization", "--target", "Id="+decliner+",Type=ACCOUNT"))
+	if _, state := handshake(cli(declinerAdmin, "decline-handshake", "--handshake-id", id)); state != "DECLINED" {
+		t.Fatalf("decline-handshake state = %s", state)
+	}
+	cliFails(declinerAdmin, "InvalidHandshakeTransitionException", "accept-handshake", "--handshake-id", id)
+	id, _ = handshake(cli(ts.Root, "invite-account-to-organization", "--target", "Id="+decliner+",Type=ACCOUNT"))
+	_, err = ts.orgs(declinerAdmin).CancelHandshake(ctx, &organizations.CancelHandshakeInput{HandshakeId: aws.String(id)})
+	wantOrgError(t, err, "AccessDeniedException", "")
+	if _, state := handshake(cli(ts.Root, "cancel-handshake", "--handshake-id", id)); state != "CANCELED" {
+		t.Fatalf("cancel-handshake state = %s", state)
+	}
+	_, err = ts.orgs(declinerAdmin).AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: aws.String(id)})
+	wantOrgError(t, err, "InvalidHandshakeTransitionException", "")
+	if hs := cli(ts.Root, "list-handshakes-for-organization")["Handshakes"].([]any); len(hs) != 3 {
+		t.Fatalf("list-handshakes-for-organization = %v", hs)
+	}
+	if _, err := ts.iam(declinerAdmin).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("free")}); err != nil {
+		t.Fatalf("the account that declined is governed by the SCP: %v", err)
+	}
+
+	// OUs: renamed, refused deletion while they hold an account, deleted.
+	ou, err := o.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: aws.String(rootID), Name: aws.String("eng")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ouID := aws.ToString(ou.OrganizationalUnit.Id)
+	renamed := cli(ts.Root, "update-organizational-unit", "--organizational-unit-id", ouID, "--name", "platform")
+	if renamed["OrganizationalUnit"].(map[string]any)["Name"] != "platform" {
+		t.Fatalf("update-organizational-unit = %v", renamed)
+	}
+	if _, err := o.MoveAccount(ctx, &organizations.MoveAccountInput{AccountId: aws.String(joiner), SourceParentId: aws.String(rootID), DestinationParentId: aws.String(ouID)}); err != nil {
+		t.Fatal(err)
+	}
+	cliFails(ts.Root, "OrganizationalUnitNotEmptyException", "delete-organizational-unit", "--organizational-unit-id", ouID)
+	if _, err := o.MoveAccount(ctx, &organizations.MoveAccountInput{AccountId: aws.String(joiner), SourceParentId: aws.String(ouID), DestinationParentId: aws.String(rootID)}); err != nil {
+		t.Fatal(err)
+	}
+	cli(ts.Root, "tag-resource", "--resource-id", ouID, "--tags", "Key=env,Value=prod", "Key=team,Value=blue")
+	cli(ts.Root, "untag-resource", "--resource-id", ouID, "--tag-keys", "team")
+	tags := cli(ts.Root, "list-tags-for-resource", "--resource-id", ouID)["Tags"].([]any)
+	if len(tags) != 1 || tags[0].(map[string]any)["Key"] != "env" || tags[0].(map[string]any)["Value"] != "prod" {
+		t.Fatalf("list-tags-for-resource = %v", tags)
+	}
+	if _, err := o.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(joiner), Tags: []orgtypes.Tag{{Key: aws.String("cost-center"), Value: aws.String("42")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, err := o.ListTagsForResource(ctx, &organizations.ListTagsForResourceInput{ResourceId: aws.String(joiner)}); err != nil || len(tags.Tags) != 1 {
+		t.Fatalf("ListTagsForResource of the account = %+v, %v", tags, err)
+	}
+	cli(ts.Root, "delete-organizational-unit", "--organizational-unit-id", ouID)
+	_, err = o.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(ouID)})
+	wantOrgError(t, err, "OrganizationalUnitNotFoundException", "")
+
+	// The organization is deleted only once its members are gone.
+	cliFails(ts.Root, "OrganizationNotEmptyException", "delete-organization")
+	cli(ts.Root, "remove-account-from-organization", "--account-id", joiner)
+	cli(ts.Root, "delete-organization")
+	_, err = o.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	wantOrgError(t, err, "AWSOrganizationsNotInUseException", "")
+	if _, err := ts.iam(joinerAdmin).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("free-again")}); err != nil {
+		t.Fatalf("CreateUser after the organization is gone: %v", err)
+	}
+}

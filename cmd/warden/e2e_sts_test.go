@@ -447,3 +447,56 @@ func TestE2ESTSWithAWSCLI(t *testing.T) {
 		t.Errorf("a tampered message: %v\n%s", err, stderr)
 	}
 }
+
+// TestE2ERegionDisabled runs Warden with STS active in two regions, set
+// through WARDEN_REGIONS: the aws CLI gets RegionDisabledException, with
+// HTTP 403, for credentials requested elsewhere.
+func TestE2ERegionDisabled(t *testing.T) {
+	ts := startServerWith(t, func(m *Main) {
+		m.Getenv = func(name string) string {
+			if name == "WARDEN_REGIONS" {
+				return "us-east-1,eu-central-1"
+			}
+			return ""
+		}
+	}, "")
+	user := orgAdmin(t, ts, ts.Root, "traveller")
+	for _, region := range []string{"us-east-1", "eu-central-1"} {
+		if _, stderr, err := ts.awsCLI(t, user, "sts", "get-session-token", "--region", region); err != nil {
+			t.Fatalf("get-session-token in %s: %v\n%s", region, err, stderr)
+		}
+	}
+	_, stderr, err := ts.awsCLI(t, user, "sts", "get-session-token", "--region", "eu-west-1", "--debug")
+	if err == nil || !strings.Contains(stderr, "An error occurred (RegionDisabledException) when calling the GetSessionToken operation: STS is not activated in this region for account:") ||
+		!strings.Contains(stderr, `"POST / HTTP/1.1" 403`) {
+		t.Fatalf("get-session-token in eu-west-1: %v\n%s", err, lastLines(stderr, 5))
+	}
+	// Who am I answers in every region.
+	if _, stderr, err := ts.awsCLI(t, user, "sts", "get-caller-identity", "--region", "eu-west-1"); err != nil {
+		t.Fatalf("get-caller-identity in eu-west-1: %v\n%s", err, stderr)
+	}
+	// The SDK sees the model's error and status.
+	client := sts.New(sts.Options{Region: "ap-southeast-2", BaseEndpoint: aws.String(ts.Endpoint), Credentials: credentials.StaticCredentialsProvider{Value: user}})
+	_, err = client.GetSessionToken(t.Context(), &sts.GetSessionTokenInput{})
+	if _, ok := errors.AsType[*ststypes.RegionDisabledException](err); !ok {
+		t.Fatalf("GetSessionToken in ap-southeast-2: %v; want RegionDisabledException", err)
+	}
+	var status interface{ HTTPStatusCode() int }
+	if !errors.As(err, &status) || status.HTTPStatusCode() != 403 {
+		t.Fatalf("GetSessionToken in ap-southeast-2: %v; want HTTP 403", err)
+	}
+}
+
+func TestE2ERegionsFlagChecked(t *testing.T) {
+	for _, regions := range []string{"moon-1", "eu-west-1"} {
+		_, stderr, code := runMain(t, "", "serve", "--data", t.TempDir(), "--listen", "127.0.0.1:0", "--admin-listen", "", "--regions", regions)
+		if code == 0 || !strings.Contains(stderr, "--regions") {
+			t.Errorf("serve --regions %s: exit %d\n%s", regions, code, stderr)
+		}
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

@@ -75,6 +75,9 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.AddCommand(m.serveCommand())
 	root.AddCommand(m.adminCommand())
 	root.AddCommand(m.auditCommand())
+	root.AddCommand(m.webappCommand())
+	m.addConsoleCommands(root)
+	m.addCodingCommands(root) // after any other file's `warden health`, which it joins
 	return root
 }
 
@@ -96,6 +99,11 @@ func exitCode(stderr io.Writer, err error) int {
 		return 0
 	case errors.Is(err, errFindings):
 		return 1
+	}
+	if apiErr, ok := errors.AsType[*apiError](err); ok {
+		// As the aws CLI reports a service's error, so scripts can match it.
+		fmt.Fprintln(stderr, apiErr)
+		return apiErrorExit
 	}
 	fmt.Fprintln(stderr, "warden:", err)
 	if _, ok := errors.AsType[usageError](err); ok || isCobraUsage(err) {

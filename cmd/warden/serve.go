@@ -14,10 +14,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/appintegrationsapi"
 	"github.com/warden-iam/warden/authz"
+	"github.com/warden-iam/warden/codingapi"
+	"github.com/warden-iam/warden/connectapi"
+	"github.com/warden-iam/warden/consoleapi"
 	"github.com/warden-iam/warden/healthapi"
 	"github.com/warden-iam/warden/httpapi"
 	"github.com/warden-iam/warden/iamapi"
+	"github.com/warden-iam/warden/identitystoreapi"
 	"github.com/warden-iam/warden/managed"
 	"github.com/warden-iam/warden/oidc"
 	"github.com/warden-iam/warden/orgsapi"
@@ -37,6 +42,9 @@ type serveConfig struct {
 	// oidcJWKS are ISSUER=FILE|URL: where the keys of each OIDC identity
 	// provider are, for AssumeRoleWithWebIdentity.
 	oidcJWKS []string
+	// regions are where STS is active; empty means every region of the
+	// aws partition.
+	regions []string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -69,6 +77,8 @@ SDKs. Every flag can also be set with a WARDEN_* environment variable
 	f.StringVar(&cfg.region, "region", defaultRegion, "region Warden reports as its own")
 	f.StringVar(&cfg.logFormat, "log-format", "text", "access log format: text or json")
 	f.BoolVar(&cfg.audit, "audit", true, "record every request in the audit trail (warden audit); turn off only to measure its cost")
+	f.StringSliceVar(&cfg.regions, "regions", nil,
+		"regions where STS issues credentials, comma-separated; elsewhere it answers RegionDisabledException (default: every region of the aws partition)")
 	f.StringSliceVar(&cfg.oidcJWKS, "oidc-jwks", nil,
 		"ISSUER=FILE or ISSUER=URL: the JWK Set of an OIDC provider, as a file or a loopback URL, for AssumeRoleWithWebIdentity (repeatable; WARDEN_OIDC_JWKS takes a comma-separated list)")
 	return cmd
@@ -142,7 +152,11 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	az := authz.New(store)
 	auditor, closeAudit := startAudit(store, logger, cfg.audit)
 	defer closeAudit()
-	sts := stsapi.New(store, az, stsapi.WithWebIdentityKeys(oidcKeys))
+	regions, err := enabledRegions(ep.Region, cfg.regions)
+	if err != nil {
+		return err
+	}
+	sts := stsapi.New(store, az, stsapi.WithWebIdentityKeys(oidcKeys), stsapi.WithRegions(ep.Region, regions))
 	// Connect Health's jobs run in the background, as the service assuming
 	// the customer's role through STS; they stop after the HTTP server and
 	// before the store closes.
@@ -166,6 +180,16 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 			logger.Error("connect health background work", "error", err)
 		}
 	}()
+	// Medical coding jobs run the same way, on the same storage.
+	coding := codingapi.New(store, az, codingapi.Options{Roles: sts, Storage: jobStorage, Logger: logger})
+	codingDone := make(chan error, 1)
+	go func() { codingDone <- coding.Run(healthCtx) }()
+	defer func() {
+		stopHealth()
+		if err := <-codingDone; err != nil {
+			logger.Error("medical coding background work", "error", err)
+		}
+	}()
 	srv := httpapi.NewServer(httpapi.Config{
 		Source:  store,
 		Keys:    store,
@@ -175,13 +199,19 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		Auditor: auditor,
 		// Organizations over the JSON protocol; its SCPs and RCPs apply to
 		// every API through the authorizer.
-		JSONAPIs: []httpapi.JSONAPI{orgsapi.New(store, az)},
-		RestAPIs: []httpapi.RestAPI{health},
+		JSONAPIs: []httpapi.JSONAPI{orgsapi.New(store, az), identitystoreapi.New(store, az)},
+		RestAPIs: []httpapi.RestAPI{health, coding, consoleapi.New(store, az), appintegrationsapi.New(store, az), connectapi.New(store, az)},
 		Objects:  s3,
 	})
 	defer srv.Close(context.Background())
 
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	// HTTP/1.1, and HTTP/2 without TLS (h2c) for the bidirectional event
+	// streams of Connect Health, which the AWS SDKs send over HTTP/2 only.
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		Protocols: &protocols}
 	servers := []*http.Server{httpSrv}
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()

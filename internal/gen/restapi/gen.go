@@ -61,6 +61,9 @@ type generator struct {
 	// inputs and outputs hold the shapes reachable from operation inputs
 	// and outputs: the first get decoders, the second encoders.
 	inputs, outputs map[string]bool
+	// errors holds the error shapes written into the service's table by
+	// id; nil means every error shape of the model.
+	errors map[string]bool
 	// rules collects, while decoders are generated, the constraint rules
 	// they refer to, by Go variable name.
 	rules map[string]rule
@@ -80,7 +83,10 @@ type rule struct {
 	pattern goPattern
 }
 
-func newGenerator(m *smithy.Model, modelFile, pkg string) (*generator, error) {
+// newGenerator prepares the generation of the service in m: of all its
+// operations, or only of those named in only, with the shapes they reach
+// and the errors they (or the service) declare.
+func newGenerator(m *smithy.Model, modelFile, pkg string, only []string) (*generator, error) {
 	g := &generator{
 		model:     m,
 		modelFile: modelFile,
@@ -105,7 +111,11 @@ func newGenerator(m *smithy.Model, modelFile, pkg string) (*generator, error) {
 		return nil, fmt.Errorf("service %s has resources, which the generator does not walk", g.serviceID)
 	}
 	g.sdkID, _ = smithy.TraitObject(g.service.Traits, smithy.TraitAWSService)["sdkId"].(string)
-	for _, r := range g.service.Operations {
+	selected, err := g.selectOperations(only)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range selected {
 		op, err := m.Shape(r.Target)
 		if err != nil {
 			return nil, err
@@ -124,6 +134,43 @@ func newGenerator(m *smithy.Model, modelFile, pkg string) (*generator, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// selectOperations returns the service's operations named in only, or all of them
+// when only is empty. A name the service does not have fails the
+// generation: a misspelt operation would otherwise silently be left out.
+// With a selection, the errors are those the selected operations and the
+// service declare, so that the domain codes map onto the exceptions these
+// operations answer with (DuplicateResourceException rather than a
+// ConflictException only other operations use).
+func (g *generator) selectOperations(only []string) ([]smithy.Ref, error) {
+	if len(only) == 0 {
+		return g.service.Operations, nil
+	}
+	byName := map[string]smithy.Ref{}
+	for _, r := range g.service.Operations {
+		byName[smithy.LocalName(r.Target)] = r
+	}
+	g.errors = map[string]bool{}
+	for _, r := range g.service.Errors {
+		g.errors[r.Target] = true
+	}
+	var refs []smithy.Ref
+	for _, name := range only {
+		r, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("service %s has no operation %s", g.serviceID, name)
+		}
+		refs = append(refs, r)
+		op, err := g.model.Shape(r.Target)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range op.Errors {
+			g.errors[e.Target] = true
+		}
+	}
+	return refs, nil
 }
 
 // name finds the shapes the operations reach and gives each structure,

@@ -221,7 +221,8 @@ func (g *generator) operationLiteral(f *smithy.File, o *restjson.Operation) {
 	f.P("},")
 }
 
-// errorShapes describes every error shape in the model by name: its
+// errorShapes describes every error shape in the model (with
+// -operations, every one the selected operations declare) by name: its
 // status is its httpError trait's, or 400 for a client fault and 500 for
 // a server one; its message and reason members are found by name in any
 // case ("message", "Message").
@@ -232,7 +233,7 @@ func (g *generator) errorShapes() (map[string]restjson.ErrorShape, error) {
 	for _, id := range ids {
 		s := g.model.Shapes[id]
 		fault := smithy.TraitString(s.Traits, smithy.TraitError)
-		if fault == "" {
+		if fault == "" || g.errors != nil && !g.errors[id] {
 			continue
 		}
 		e := restjson.ErrorShape{Status: http.StatusBadRequest}
