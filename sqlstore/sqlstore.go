@@ -13,8 +13,9 @@
 // Writes go through one connection in BEGIN IMMEDIATE transactions with
 // synchronous=FULL, so a write is on disk before it is acknowledged; reads
 // use a separate pool and never wait for the writer. The lookups every
-// request makes (access keys, principal policies) are cached in memory and
-// the cache is dropped by every write that could change them.
+// request makes (access keys, principal policies, Connect Health domains)
+// are cached in memory and the cache is dropped by every write that could
+// change them.
 package sqlstore
 
 import (
