@@ -259,7 +259,7 @@ func signedHealthRequest(t *testing.T, ts *testServer, creds aws.Credentials, me
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), "health-agent", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(r)
+	resp, err := ts.client().Do(r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,11 @@ func openScribe(t testing.TB, ts *testServer, creds aws.Credentials, p scribePar
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := h2cClient().Do(req)
+	client := h2cClient()
+	if ts.https != nil {
+		client = ts.https // HTTP/2 by ALPN
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +280,11 @@ type scribeFixture struct {
 
 func newScribeFixture(t *testing.T) *scribeFixture {
 	t.Helper()
-	ts := startServer(t, "")
+	return newScribeFixtureOn(t, startServer(t, ""))
+}
+
+func newScribeFixtureOn(t *testing.T, ts *testServer) *scribeFixture {
+	t.Helper()
 	f := &scribeFixture{ts: ts, account: serverAccount(t, ts), outputURI: "s3://clinic-scribe/sessions"}
 	f.s3 = func(args ...string) string {
 		t.Helper()

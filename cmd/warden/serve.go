@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,6 +46,9 @@ type serveConfig struct {
 	// regions are where STS is active; empty means every region of the
 	// aws partition.
 	regions []string
+	// tlsCert and tlsKey are PEM files: when given, the endpoint speaks
+	// HTTPS, with HTTP/2 negotiated by ALPN.
+	tlsCert, tlsKey string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -79,9 +83,28 @@ SDKs. Every flag can also be set with a WARDEN_* environment variable
 	f.BoolVar(&cfg.audit, "audit", true, "record every request in the audit trail (warden audit); turn off only to measure its cost")
 	f.StringSliceVar(&cfg.regions, "regions", nil,
 		"regions where STS issues credentials, comma-separated; elsewhere it answers RegionDisabledException (default: every region of the aws partition)")
+	f.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate (chain) of the endpoint: serve HTTPS, with HTTP/2 for event streams (needs --tls-key)")
+	f.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	f.StringSliceVar(&cfg.oidcJWKS, "oidc-jwks", nil,
 		"ISSUER=FILE or ISSUER=URL: the JWK Set of an OIDC provider, as a file or a loopback URL, for AssumeRoleWithWebIdentity (repeatable; WARDEN_OIDC_JWKS takes a comma-separated list)")
 	return cmd
+}
+
+// serverTLS loads the endpoint's certificate and key, or returns nil when
+// neither is given. Both are read at start, so a bad file stops `serve`
+// with its reason instead of failing every handshake later.
+func serverTLS(certFile, keyFile string) (*tls.Config, error) {
+	if certFile == "" && keyFile == "" {
+		return nil, nil
+	}
+	if certFile == "" || keyFile == "" {
+		return nil, usagef("--tls-cert and --tls-key go together")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
 func (m *Main) logger(format string) (*slog.Logger, error) {
@@ -107,12 +130,19 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	tlsConfig, err := serverTLS(cfg.tlsCert, cfg.tlsKey)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
 	endpoint := "http://" + ln.Addr().String()
+	if tlsConfig != nil {
+		endpoint = "https://" + ln.Addr().String()
+	}
 
 	store, err := openStore(ctx, cfg.dataDir, logger)
 	if err != nil {
@@ -205,16 +235,27 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	})
 	defer srv.Close(context.Background())
 
-	// HTTP/1.1, and HTTP/2 without TLS (h2c) for the bidirectional event
-	// streams of Connect Health, which the AWS SDKs send over HTTP/2 only.
+	// HTTP/1.1, and HTTP/2 for the bidirectional event streams of Connect
+	// Health, which the AWS SDKs send over HTTP/2 only: negotiated by ALPN
+	// with TLS, else without TLS (h2c).
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
+	if tlsConfig != nil {
+		protocols.SetHTTP2(true)
+	} else {
+		protocols.SetUnencryptedHTTP2(true)
+	}
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		Protocols: &protocols}
+		Protocols: &protocols, TLSConfig: tlsConfig}
 	servers := []*http.Server{httpSrv}
 	errc := make(chan error, 2)
-	go func() { errc <- httpSrv.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- httpSrv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- httpSrv.Serve(ln)
+	}()
 
 	adminAddr := ""
 	if cfg.adminListen != "" {

@@ -27,6 +27,18 @@ type testServer struct {
 	Dir      string
 	Root     aws.Credentials
 	stop     func()
+	// caFile and https are set for a server started with --tls-cert: the
+	// PEM file of the certificate's issuer, and a client that trusts it.
+	caFile string
+	https  *http.Client
+}
+
+// client is the HTTP client for requests to the endpoint.
+func (ts *testServer) client() *http.Client {
+	if ts.https != nil {
+		return ts.https
+	}
+	return http.DefaultClient
 }
 
 // startServer runs `warden serve` with a fresh data directory (or dir, when
@@ -114,6 +126,7 @@ func (ts *testServer) iam(creds aws.Credentials) *iam.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ts.Endpoint),
 		Credentials:  credentials.StaticCredentialsProvider{Value: creds},
+		HTTPClient:   ts.client(),
 	})
 }
 
@@ -137,6 +150,9 @@ func (ts *testServer) awsCLI(t *testing.T, creds aws.Credentials, args ...string
 	}
 	if creds.SessionToken != "" {
 		cmd.Env = append(cmd.Env, "AWS_SESSION_TOKEN="+creds.SessionToken)
+	}
+	if ts.caFile != "" {
+		cmd.Env = append(cmd.Env, "AWS_CA_BUNDLE="+ts.caFile)
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
