@@ -49,7 +49,7 @@ func translatePattern(pattern string) (goPattern, error) {
 		return p, nil
 	}
 	p := goPattern{display: pattern}
-	body := pattern
+	body := undoubleEscapes(pattern)
 	anchored := len(body) >= 2 && strings.HasPrefix(body, "^") && strings.HasSuffix(body, "$") && !strings.HasSuffix(body, `\$`)
 	if anchored {
 		body = body[1 : len(body)-1]
@@ -90,6 +90,20 @@ func translatePattern(pattern string) (goPattern, error) {
 		}
 	}
 	return p, nil
+}
+
+// doubledEscape is a backslash escaped once too often before a character
+// that only an escape makes meaningful: \\+ or \\d where \+ or \d is
+// meant.
+var doubledEscape = regexp.MustCompile(`\\\\([+.dDsSwWpPnrt*?(){}\[\]|-])`)
+
+// undoubleEscapes repairs patterns some AWS models carry escaped twice, as
+// written for a Java string (Amazon Connect's PhoneNumber is
+// ^\\+[1-9]\\d{1,14}$): taken literally they demand backslashes in the
+// value and refuse every phone number, which the service accepts. No model
+// means a literal backslash before these characters.
+func undoubleEscapes(pattern string) string {
+	return doubledEscape.ReplaceAllString(pattern, `\$1`)
 }
 
 // closingParen returns the index of the parenthesis that closes the group

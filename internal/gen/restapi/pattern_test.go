@@ -53,6 +53,9 @@ func TestTranslatePattern(t *testing.T) {
 		{pattern: `^x{1001}$`, match: []string{strings.Repeat("x", 1001)}, noMatch: []string{strings.Repeat("x", 1000), strings.Repeat("x", 1002)}},
 		{pattern: `^(ab){1500,}$`, match: []string{strings.Repeat("ab", 1500), strings.Repeat("ab", 2100)}, noMatch: []string{strings.Repeat("ab", 1499)}},
 		{pattern: `^[\p{L}]{0,1023}:\x{41}{2000,2001}$`, match: []string{"é:" + strings.Repeat("A", 2000)}, noMatch: []string{":" + strings.Repeat("A", 1999)}},
+		// Patterns escaped twice in the model mean what one escape says.
+		{pattern: `^\\+[1-9]\\d{1,14}$`, match: []string{"+12065550100"}, noMatch: []string{`\+1\d`, "12065550100", "+0123"}},
+		{pattern: `^s3://\S+/.+|https://\\S+\\.s3\\.\\S+\\.amazonaws\\.com/\\S+$`, match: []string{"s3://b/k", "https://b.s3.us-east-1.amazonaws.com/k"}, noMatch: []string{"https://b/k"}},
 		// Connect's password pattern means what its body says.
 		{pattern: `^/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$/$`, match: []string{"Passw0rd!"}, noMatch: []string{"password1", "PASSWORD1", "Password", "Pa1"}, wantSplit: true},
 	}
