@@ -186,8 +186,10 @@ const (
 // Finished reports whether the job has reached its final status.
 func (s JobStatus) Finished() bool { return s == JobSucceeded || s == JobFailed }
 
-// PatientInsightsJob is an asynchronous patient insights job of a domain.
-type PatientInsightsJob struct {
+// HealthJob is an asynchronous job of a Connect Health domain: a patient
+// insights job or a medical coding job, which share their life (JobStatus)
+// and how they are kept.
+type HealthJob struct {
 	ID        string // a UUID
 	DomainID  string
 	AccountID string
@@ -196,7 +198,8 @@ type PatientInsightsJob struct {
 	// the job: the same token with the same request returns this job.
 	ClientToken string
 	// Request is the job's input as the API received it (a JSON document
-	// the API defines), patient data included; stores keep it encrypted.
+	// the API defines), patient data or the clinical note included; stores
+	// keep it encrypted.
 	Request []byte
 	// RequestDigest identifies the request apart from its client token.
 	RequestDigest [sha256.Size]byte
@@ -208,6 +211,9 @@ type PatientInsightsJob struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// PatientInsightsJob is an asynchronous patient insights job of a domain.
+type PatientInsightsJob HealthJob
 
 // ARN returns the job's ARN.
 func (j *PatientInsightsJob) ARN() string {

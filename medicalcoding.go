@@ -1,10 +1,6 @@
 package warden
 
-import (
-	"context"
-	"crypto/sha256"
-	"time"
-)
+import "context"
 
 // Amazon Connect Health medical coding jobs (preview): asynchronous jobs of
 // a domain that turn a clinical note into medical codes, written to S3.
@@ -22,28 +18,7 @@ import (
 const MaxConcurrentMedicalCodingJobs = 25
 
 // MedicalCodingJob is an asynchronous medical coding job of a domain.
-type MedicalCodingJob struct {
-	ID        string // a UUID
-	DomainID  string
-	AccountID string
-	Region    string
-	// ClientToken is the idempotency token of the request that started
-	// the job: the same token with the same request returns this job.
-	ClientToken string
-	// Request is the job's input as the API received it (a JSON document
-	// the API defines), the clinical note included; stores keep it
-	// encrypted.
-	Request []byte
-	// RequestDigest identifies the request apart from its client token.
-	RequestDigest [sha256.Size]byte
-	Status        JobStatus
-	// StatusDetails says why a job FAILED.
-	StatusDetails string
-	// OutputURI is the s3:// URI of a SUCCEEDED job's output.
-	OutputURI string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
+type MedicalCodingJob HealthJob
 
 // ARN returns the job's ARN.
 func (j *MedicalCodingJob) ARN() string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -475,170 +474,28 @@ func (s *Store) SetSubscriptionStatus(ctx context.Context, account, region, doma
 	return sub, nil
 }
 
-const jobColumns = `j.id, j.domain_id, d.account_id, d.region, j.client_token, j.request, j.request_digest, j.status,
-	j.status_details, j.output_uri, j.created_at, j.updated_at`
-
-// jobAAD binds a sealed job request to its job.
-func jobAAD(jobID string) string { return "health-insights-job:" + jobID }
-
-func (s *Store) scanJob(row interface{ Scan(...any) error }) (*warden.PatientInsightsJob, error) {
-	var j warden.PatientInsightsJob
-	var token sql.NullString
-	var sealed, digest []byte
-	var status string
-	var created, updated int64
-	if err := row.Scan(&j.ID, &j.DomainID, &j.AccountID, &j.Region, &token, &sealed, &digest, &status,
-		&j.StatusDetails, &j.OutputURI, &created, &updated); err != nil {
-		return nil, err
-	}
-	request, err := s.keys.open(jobAAD(j.ID), sealed)
-	if err != nil {
-		return nil, fmt.Errorf("patient insights job %s: %w", j.ID, err)
-	}
-	if len(digest) != len(j.RequestDigest) {
-		return nil, fmt.Errorf("patient insights job %s: request digest of %d bytes", j.ID, len(digest))
-	}
-	j.ClientToken, j.Request, j.Status = token.String, request, warden.JobStatus(status)
-	copy(j.RequestDigest[:], digest)
-	j.CreatedAt, j.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return &j, nil
-}
-
-func jobNotFound(id, domainID string) error {
-	return warden.Errorf(warden.ENoSuchEntity, "Patient insights job %s not found in domain %s.", id, domainID)
-}
-
-func (s *Store) job(ctx context.Context, q querier, account, region, domainID, id string) (*warden.PatientInsightsJob, error) {
-	j, err := s.scanJob(q.QueryRowContext(ctx, `SELECT `+jobColumns+`
-		FROM health_insights_jobs j JOIN health_domains d ON d.id = j.domain_id
-		WHERE j.id = $1 AND j.domain_id = $2 AND d.account_id = $3 AND d.region = $4`, id, domainID, account, region))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, jobNotFound(id, domainID)
-	}
-	return j, err
-}
-
 func (s *Store) CreatePatientInsightsJob(ctx context.Context, in *warden.PatientInsightsJob) (*warden.PatientInsightsJob, bool, error) {
-	now := s.clock()
-	job := *in
-	job.Status, job.StatusDetails, job.OutputURI, job.CreatedAt, job.UpdatedAt = warden.JobSubmitted, "", "", now, now
-	var stored *warden.PatientInsightsJob
-	err := s.changeHealth(ctx, "sqlstore.CreatePatientInsightsJob", func(tx querier) error {
-		stored = nil
-		d, err := s.domain(ctx, tx, job.AccountID, job.Region, job.DomainID)
-		if err != nil {
-			return err
-		}
-		if job.ClientToken != "" {
-			prior, err := s.scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+`
-				FROM health_insights_jobs j JOIN health_domains d ON d.id = j.domain_id
-				WHERE j.domain_id = $1 AND j.client_token = $2`, job.DomainID, job.ClientToken))
-			switch {
-			case err == nil && prior.RequestDigest == job.RequestDigest:
-				stored = prior
-				return nil
-			case err == nil:
-				return warden.Errorf(warden.EEntityAlreadyExists,
-					"The client token %s was used for patient insights job %s with different parameters.", job.ClientToken, prior.ID)
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-		}
-		if d.Status != warden.DomainActive {
-			return warden.ErrDomainNotActive(d)
-		}
-		running, err := count(ctx, tx, `SELECT count(*) FROM health_insights_jobs WHERE domain_id = $1 AND status IN ('SUBMITTED', 'IN_PROGRESS')`, job.DomainID)
-		if err != nil {
-			return err
-		}
-		if running >= warden.MaxConcurrentPatientInsightsJobs {
-			return warden.Errorf(warden.ELimitExceeded, "Domain %s already runs %d patient insights jobs, the most it may run at once.",
-				job.DomainID, warden.MaxConcurrentPatientInsightsJobs)
-		}
-		if taken, err := count(ctx, tx, `SELECT count(*) FROM health_insights_jobs WHERE id = $1`, job.ID); err != nil {
-			return err
-		} else if taken > 0 {
-			return warden.Errorf(warden.EEntityAlreadyExists, "Patient insights job %s already exists.", job.ID)
-		}
-		var token any
-		if job.ClientToken != "" {
-			token = job.ClientToken
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO health_insights_jobs (id, domain_id, client_token, request, request_digest, status,
-			status_details, output_uri, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, '', '', $7, $7)`,
-			job.ID, job.DomainID, token, s.keys.seal(jobAAD(job.ID), job.Request), job.RequestDigest[:], string(job.Status), micros(now))
-		return err
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	if stored != nil {
-		return stored, false, nil
-	}
-	job.Request = slices.Clone(in.Request)
-	return &job, true, nil
+	j, created, err := s.createJob(ctx, insightsJobs, "sqlstore.CreatePatientInsightsJob", (*warden.HealthJob)(in))
+	return (*warden.PatientInsightsJob)(j), created, err
 }
 
 func (s *Store) PatientInsightsJob(ctx context.Context, account, region, domainID, id string) (*warden.PatientInsightsJob, error) {
-	var j *warden.PatientInsightsJob
-	err := s.view(ctx, "sqlstore.PatientInsightsJob", func(q querier) error {
-		var err error
-		j, err = s.job(ctx, q, account, region, domainID, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return j, nil
-}
-
-// jobMoves lists the status changes UpdatePatientInsightsJob accepts.
-var jobMoves = map[warden.JobStatus][]warden.JobStatus{
-	warden.JobSubmitted:  {warden.JobInProgress, warden.JobFailed},
-	warden.JobInProgress: {warden.JobInProgress, warden.JobSucceeded, warden.JobFailed},
+	j, err := s.readJob(ctx, insightsJobs, "sqlstore.PatientInsightsJob", account, region, domainID, id)
+	return (*warden.PatientInsightsJob)(j), err
 }
 
 func (s *Store) UpdatePatientInsightsJob(ctx context.Context, account, region, domainID, id string, u warden.JobUpdate) (*warden.PatientInsightsJob, error) {
-	var j *warden.PatientInsightsJob
-	err := s.changeHealth(ctx, "sqlstore.UpdatePatientInsightsJob", func(tx querier) error {
-		var err error
-		if j, err = s.job(ctx, tx, account, region, domainID, id); err != nil {
-			return err
-		}
-		if !slices.Contains(jobMoves[j.Status], u.Status) {
-			return warden.Errorf(warden.EValidationError, "Patient insights job %s cannot move from %s to %s.", id, j.Status, u.Status)
-		}
-		j.Status, j.StatusDetails, j.OutputURI, j.UpdatedAt = u.Status, u.StatusDetails, u.OutputURI, s.clock()
-		_, err = tx.ExecContext(ctx, `UPDATE health_insights_jobs SET status = $1, status_details = $2, output_uri = $3, updated_at = $4
-			WHERE id = $5`, string(j.Status), j.StatusDetails, j.OutputURI, micros(j.UpdatedAt), id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return j, nil
+	j, err := s.updateJob(ctx, insightsJobs, "sqlstore.UpdatePatientInsightsJob", account, region, domainID, id, u)
+	return (*warden.PatientInsightsJob)(j), err
 }
 
 func (s *Store) UnfinishedPatientInsightsJobs(ctx context.Context) ([]*warden.PatientInsightsJob, error) {
-	var jobs []*warden.PatientInsightsJob
-	err := s.view(ctx, "sqlstore.UnfinishedPatientInsightsJobs", func(q querier) error {
-		rows, err := q.QueryContext(ctx, `SELECT `+jobColumns+`
-			FROM health_insights_jobs j JOIN health_domains d ON d.id = j.domain_id
-			WHERE j.status IN ('SUBMITTED', 'IN_PROGRESS') ORDER BY j.created_at, j.id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			j, err := s.scanJob(rows)
-			if err != nil {
-				return err
-			}
-			jobs = append(jobs, j)
-		}
-		return rows.Err()
-	})
-	return jobs, err
+	jobs, err := s.unfinishedJobs(ctx, insightsJobs, "sqlstore.UnfinishedPatientInsightsJobs")
+	out := make([]*warden.PatientInsightsJob, len(jobs))
+	for i, j := range jobs {
+		out[i] = (*warden.PatientInsightsJob)(j)
+	}
+	return out, err
 }
 
 // creationAfter is where a list in creation order resumes: after the row
