@@ -26,22 +26,20 @@ import (
 type API struct {
 	store    warden.AppIntegrationsService
 	authz    *authz.Authorizer
-	handlers map[string]handler
+	handlers restjson.Handlers[*authz.Caller]
 }
-
-type handler func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
 
 // New returns the AppIntegrations API over a store.
 func New(store warden.AppIntegrationsService, az *authz.Authorizer) *API {
-	a := &API{store: store, authz: az, handlers: map[string]handler{}}
-	register(a, "CreateEventIntegration", a.createEventIntegration)
-	register(a, "GetEventIntegration", a.getEventIntegration)
-	register(a, "ListEventIntegrations", a.listEventIntegrations)
-	register(a, "UpdateEventIntegration", a.updateEventIntegration)
-	register(a, "DeleteEventIntegration", a.deleteEventIntegration)
-	register(a, "TagResource", a.tagResource)
-	register(a, "UntagResource", a.untagResource)
-	register(a, "ListTagsForResource", a.listTagsForResource)
+	a := &API{store: store, authz: az, handlers: restjson.Handlers[*authz.Caller]{}}
+	restjson.Register(a.handlers, "CreateEventIntegration", a.createEventIntegration)
+	restjson.Register(a.handlers, "GetEventIntegration", a.getEventIntegration)
+	restjson.Register(a.handlers, "ListEventIntegrations", a.listEventIntegrations)
+	restjson.Register(a.handlers, "UpdateEventIntegration", a.updateEventIntegration)
+	restjson.Register(a.handlers, "DeleteEventIntegration", a.deleteEventIntegration)
+	restjson.Register(a.handlers, "TagResource", a.tagResource)
+	restjson.Register(a.handlers, "UntagResource", a.untagResource)
+	restjson.Register(a.handlers, "ListTagsForResource", a.listTagsForResource)
 	return a
 }
 
@@ -74,16 +72,6 @@ func (a *API) Handle(ctx context.Context, c *authz.Caller, op *restjson.Operatio
 		return nil, warden.Errorf(warden.EValidationError, "The request names no region.")
 	}
 	return h(ctx, c, op, in)
-}
-
-func register[I restjson.Input, O restjson.Output](a *API, name string, fn func(context.Context, *authz.Caller, *restjson.Operation, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error) {
-		out, err := fn(ctx, c, op, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
 }
 
 func account(c *authz.Caller) string { return c.Principal.AccountID }

@@ -53,11 +53,9 @@ type API struct {
 	store    warden.Store
 	authz    *authz.Authorizer
 	opts     Options
-	handlers map[string]handler
+	handlers restjson.Handlers[*authz.Caller]
 	jobs     *healthapi.JobQueue[jobKey]
 }
-
-type handler func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
 
 // New returns the medical coding API over a store.
 func New(store warden.Store, az *authz.Authorizer, opts Options) *API {
@@ -70,11 +68,11 @@ func New(store warden.Store, az *authz.Authorizer, opts Options) *API {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	a := &API{store: store, authz: az, opts: opts, handlers: map[string]handler{}}
+	a := &API{store: store, authz: az, opts: opts, handlers: restjson.Handlers[*authz.Caller]{}}
 	a.jobs = healthapi.NewJobQueue(a.runJob)
-	register(a, "StartMedicalCodingJob", a.startMedicalCodingJob)
-	register(a, "GenerateMedicalCodes", a.generateMedicalCodes)
-	register(a, "GetMedicalCodingJob", a.getMedicalCodingJob)
+	restjson.Register(a.handlers, "StartMedicalCodingJob", a.startMedicalCodingJob)
+	restjson.Register(a.handlers, "GenerateMedicalCodes", a.generateMedicalCodes)
+	restjson.Register(a.handlers, "GetMedicalCodingJob", a.getMedicalCodingJob)
 	return a
 }
 
@@ -107,17 +105,6 @@ func (a *API) Handle(ctx context.Context, c *authz.Caller, op *restjson.Operatio
 		return nil, warden.Errorf(warden.EValidationError, "The request names no region.")
 	}
 	return h(ctx, c, op, in)
-}
-
-// register adds an operation's handler.
-func register[I restjson.Input, O restjson.Output](a *API, name string, fn func(context.Context, *authz.Caller, *restjson.Operation, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error) {
-		out, err := fn(ctx, c, op, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
 }
 
 // account is the account the caller acts in.

@@ -37,37 +37,35 @@ type API struct {
 	authz    *authz.Authorizer
 	catalog  *catalog.Catalog
 	now      func() time.Time
-	handlers map[string]handler
+	handlers restjson.Handlers[*authz.Caller]
 }
-
-type handler func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
 
 // New returns the Amazon Connect API over a store.
 func New(store warden.Store, az *authz.Authorizer) *API {
-	a := &API{store: store, authz: az, catalog: catalog.Default(), now: time.Now, handlers: map[string]handler{}}
-	register(a, "CreateInstance", a.createInstance)
-	register(a, "DescribeInstance", a.describeInstance)
-	register(a, "ListInstances", a.listInstances)
-	register(a, "DeleteInstance", a.deleteInstance)
-	register(a, "UpdateUserHierarchyStructure", a.updateUserHierarchyStructure)
-	register(a, "UpdateUserHierarchyGroupName", a.updateUserHierarchyGroupName)
-	register(a, "CreateUser", a.createUser)
-	register(a, "DescribeUser", a.describeUser)
-	register(a, "ListUsers", a.listUsers)
-	register(a, "DeleteUser", a.deleteUser)
-	register(a, "UpdateUserIdentityInfo", a.updateUserIdentityInfo)
-	register(a, "UpdateUserPhoneConfig", a.updateUserPhoneConfig)
-	register(a, "UpdateUserRoutingProfile", a.updateUserRoutingProfile)
-	register(a, "UpdateUserSecurityProfiles", a.updateUserSecurityProfiles)
-	register(a, "UpdateUserHierarchy", a.updateUserHierarchy)
-	register(a, "UpdateUserProficiencies", a.updateUserProficiencies)
-	register(a, "UpdateUserConfig", a.updateUserConfig)
-	register(a, "UpdateUserNotificationStatus", a.updateUserNotificationStatus)
-	register(a, "ListPhoneNumbersV2", a.listPhoneNumbersV2)
-	register(a, "AssociatePhoneNumberContactFlow", a.associatePhoneNumberContactFlow)
-	register(a, "TagResource", a.tagResource)
-	register(a, "UntagResource", a.untagResource)
-	register(a, "ListTagsForResource", a.listTagsForResource)
+	a := &API{store: store, authz: az, catalog: catalog.Default(), now: time.Now, handlers: restjson.Handlers[*authz.Caller]{}}
+	restjson.Register(a.handlers, "CreateInstance", a.createInstance)
+	restjson.Register(a.handlers, "DescribeInstance", a.describeInstance)
+	restjson.Register(a.handlers, "ListInstances", a.listInstances)
+	restjson.Register(a.handlers, "DeleteInstance", a.deleteInstance)
+	restjson.Register(a.handlers, "UpdateUserHierarchyStructure", a.updateUserHierarchyStructure)
+	restjson.Register(a.handlers, "UpdateUserHierarchyGroupName", a.updateUserHierarchyGroupName)
+	restjson.Register(a.handlers, "CreateUser", a.createUser)
+	restjson.Register(a.handlers, "DescribeUser", a.describeUser)
+	restjson.Register(a.handlers, "ListUsers", a.listUsers)
+	restjson.Register(a.handlers, "DeleteUser", a.deleteUser)
+	restjson.Register(a.handlers, "UpdateUserIdentityInfo", a.updateUserIdentityInfo)
+	restjson.Register(a.handlers, "UpdateUserPhoneConfig", a.updateUserPhoneConfig)
+	restjson.Register(a.handlers, "UpdateUserRoutingProfile", a.updateUserRoutingProfile)
+	restjson.Register(a.handlers, "UpdateUserSecurityProfiles", a.updateUserSecurityProfiles)
+	restjson.Register(a.handlers, "UpdateUserHierarchy", a.updateUserHierarchy)
+	restjson.Register(a.handlers, "UpdateUserProficiencies", a.updateUserProficiencies)
+	restjson.Register(a.handlers, "UpdateUserConfig", a.updateUserConfig)
+	restjson.Register(a.handlers, "UpdateUserNotificationStatus", a.updateUserNotificationStatus)
+	restjson.Register(a.handlers, "ListPhoneNumbersV2", a.listPhoneNumbersV2)
+	restjson.Register(a.handlers, "AssociatePhoneNumberContactFlow", a.associatePhoneNumberContactFlow)
+	restjson.Register(a.handlers, "TagResource", a.tagResource)
+	restjson.Register(a.handlers, "UntagResource", a.untagResource)
+	restjson.Register(a.handlers, "ListTagsForResource", a.listTagsForResource)
 	return a
 }
 
@@ -92,18 +90,6 @@ func (a *API) Handle(ctx context.Context, c *authz.Caller, op *restjson.Operatio
 		return nil, warden.Errorf(warden.EInvalidParameterValue, "The request names no region.")
 	}
 	return h(ctx, c, op, in)
-}
-
-// register adds an operation's handler. A handler of an operation without
-// output returns a nil O.
-func register[I restjson.Input, O restjson.Output](a *API, name string, fn func(context.Context, *authz.Caller, *restjson.Operation, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error) {
-		out, err := fn(ctx, c, op, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
 }
 
 // account is the account the caller acts in.

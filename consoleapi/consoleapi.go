@@ -36,30 +36,28 @@ const actionTagResource = "health-agent:TagResource"
 type API struct {
 	store    warden.Store
 	authz    *authz.Authorizer
-	handlers map[string]handler
+	handlers restjson.Handlers[*authz.Caller]
 }
-
-type handler func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
 
 // New returns the console API over a store.
 func New(store warden.Store, az *authz.Authorizer) *API {
-	a := &API{store: store, authz: az, handlers: map[string]handler{}}
-	register(a, "CreateAgent", a.createAgent)
-	register(a, "GetAgent", a.getAgent)
-	register(a, "UpdateAgent", a.updateAgent)
-	register(a, "PublishAgent", a.publishAgent)
-	register(a, "ListAgents", a.listAgents)
-	register(a, "ListAgentVersions", a.listAgentVersions)
-	register(a, "DeleteAgent", a.deleteAgent)
-	register(a, "CreateIntegration", a.createIntegration)
-	register(a, "GetIntegration", a.getIntegration)
-	register(a, "UpdateIntegration", a.updateIntegration)
-	register(a, "DeleteIntegration", a.deleteIntegration)
-	register(a, "ListIntegrations", a.listIntegrations)
-	register(a, "CreateSession", a.createSession)
-	register(a, "GetSessionContext", a.getSessionContext)
-	register(a, "UpdateSession", a.updateSession)
-	register(a, "ListMedicalScribeListeningSessions", a.listScribeSessions)
+	a := &API{store: store, authz: az, handlers: restjson.Handlers[*authz.Caller]{}}
+	restjson.Register(a.handlers, "CreateAgent", a.createAgent)
+	restjson.Register(a.handlers, "GetAgent", a.getAgent)
+	restjson.Register(a.handlers, "UpdateAgent", a.updateAgent)
+	restjson.Register(a.handlers, "PublishAgent", a.publishAgent)
+	restjson.Register(a.handlers, "ListAgents", a.listAgents)
+	restjson.Register(a.handlers, "ListAgentVersions", a.listAgentVersions)
+	restjson.Register(a.handlers, "DeleteAgent", a.deleteAgent)
+	restjson.Register(a.handlers, "CreateIntegration", a.createIntegration)
+	restjson.Register(a.handlers, "GetIntegration", a.getIntegration)
+	restjson.Register(a.handlers, "UpdateIntegration", a.updateIntegration)
+	restjson.Register(a.handlers, "DeleteIntegration", a.deleteIntegration)
+	restjson.Register(a.handlers, "ListIntegrations", a.listIntegrations)
+	restjson.Register(a.handlers, "CreateSession", a.createSession)
+	restjson.Register(a.handlers, "GetSessionContext", a.getSessionContext)
+	restjson.Register(a.handlers, "UpdateSession", a.updateSession)
+	restjson.Register(a.handlers, "ListMedicalScribeListeningSessions", a.listScribeSessions)
 	return a
 }
 
@@ -86,18 +84,6 @@ func (a *API) Handle(ctx context.Context, c *authz.Caller, op *restjson.Operatio
 		return nil, warden.Errorf(warden.EValidationError, "The request names no region.")
 	}
 	return h(ctx, c, op, in)
-}
-
-// register adds an operation's handler; one without output returns a nil
-// O.
-func register[I restjson.Input, O restjson.Output](a *API, name string, fn func(context.Context, *authz.Caller, *restjson.Operation, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error) {
-		out, err := fn(ctx, c, op, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
 }
 
 func account(c *authz.Caller) string { return c.Principal.AccountID }

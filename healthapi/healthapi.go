@@ -69,14 +69,12 @@ type API struct {
 	store    warden.Store
 	authz    *authz.Authorizer
 	opts     Options
-	handlers map[string]handler
+	handlers restjson.Handlers[*authz.Caller]
 	work     *background
 	// created is when the API was made: listening sessions older than
 	// that lost their stream when the last server stopped.
 	created time.Time
 }
-
-type handler func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error)
 
 // New returns the Connect Health API over a store.
 func New(store warden.Store, az *authz.Authorizer, opts Options) *API {
@@ -92,23 +90,23 @@ func New(store warden.Store, az *authz.Authorizer, opts Options) *API {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	a := &API{store: store, authz: az, opts: opts, handlers: map[string]handler{}, created: opts.Now()}
+	a := &API{store: store, authz: az, opts: opts, handlers: restjson.Handlers[*authz.Caller]{}, created: opts.Now()}
 	a.work = newBackground(a)
-	register(a, "CreateDomain", a.createDomain)
-	register(a, "GetDomain", a.getDomain)
-	register(a, "ListDomains", a.listDomains)
-	register(a, "DeleteDomain", a.deleteDomain)
-	register(a, "CreateSubscription", a.createSubscription)
-	register(a, "GetSubscription", a.getSubscription)
-	register(a, "ListSubscriptions", a.listSubscriptions)
-	register(a, "ActivateSubscription", a.activateSubscription)
-	register(a, "DeactivateSubscription", a.deactivateSubscription)
-	register(a, "StartPatientInsightsJob", a.startPatientInsightsJob)
-	register(a, "GetPatientInsightsJob", a.getPatientInsightsJob)
-	register(a, "GetMedicalScribeListeningSession", a.getMedicalScribeListeningSession)
-	register(a, "TagResource", a.tagResource)
-	register(a, "UntagResource", a.untagResource)
-	register(a, "ListTagsForResource", a.listTagsForResource)
+	restjson.Register(a.handlers, "CreateDomain", a.createDomain)
+	restjson.Register(a.handlers, "GetDomain", a.getDomain)
+	restjson.Register(a.handlers, "ListDomains", a.listDomains)
+	restjson.Register(a.handlers, "DeleteDomain", a.deleteDomain)
+	restjson.Register(a.handlers, "CreateSubscription", a.createSubscription)
+	restjson.Register(a.handlers, "GetSubscription", a.getSubscription)
+	restjson.Register(a.handlers, "ListSubscriptions", a.listSubscriptions)
+	restjson.Register(a.handlers, "ActivateSubscription", a.activateSubscription)
+	restjson.Register(a.handlers, "DeactivateSubscription", a.deactivateSubscription)
+	restjson.Register(a.handlers, "StartPatientInsightsJob", a.startPatientInsightsJob)
+	restjson.Register(a.handlers, "GetPatientInsightsJob", a.getPatientInsightsJob)
+	restjson.Register(a.handlers, "GetMedicalScribeListeningSession", a.getMedicalScribeListeningSession)
+	restjson.Register(a.handlers, "TagResource", a.tagResource)
+	restjson.Register(a.handlers, "UntagResource", a.untagResource)
+	restjson.Register(a.handlers, "ListTagsForResource", a.listTagsForResource)
 	return a
 }
 
@@ -140,18 +138,6 @@ func (a *API) Handle(ctx context.Context, c *authz.Caller, op *restjson.Operatio
 		return nil, warden.Errorf(warden.EValidationError, "The request names no region.")
 	}
 	return h(ctx, c, op, in)
-}
-
-// register adds an operation's handler. A handler of an operation without
-// output returns a nil O.
-func register[I restjson.Input, O restjson.Output](a *API, name string, fn func(context.Context, *authz.Caller, *restjson.Operation, I) (O, error)) {
-	a.handlers[name] = func(ctx context.Context, c *authz.Caller, op *restjson.Operation, in restjson.Input) (restjson.Output, error) {
-		out, err := fn(ctx, c, op, in.(I))
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
 }
 
 // account is the account the caller acts in.
