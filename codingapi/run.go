@@ -11,10 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/warden-iam/warden"
-	"github.com/warden-iam/warden/authz"
 	s "github.com/warden-iam/warden/codingapi/codingshapes"
 	"github.com/warden-iam/warden/healthapi"
-	"github.com/warden-iam/warden/stsapi"
 )
 
 // outputName is the name of a job's output under its output path:
@@ -42,38 +40,22 @@ func (a *API) Run(ctx context.Context) error {
 	return err
 }
 
-// runJob runs one job to its end: IN_PROGRESS, then SUCCEEDED with its
-// output or FAILED with the reason. A job that is already finished, or
-// that ctx ends in the middle of, is left as it is.
+// runJob runs one medical coding job to its end (healthapi.RunJob).
 func (a *API) runJob(ctx context.Context, k jobKey) {
 	log := a.opts.Logger.With("job", warden.MedicalCodingJobARN(k.region, k.account, k.domainID, k.id))
-	job, err := a.store.MedicalCodingJob(ctx, k.account, k.region, k.domainID, k.id)
-	if err != nil {
-		if ctx.Err() == nil {
-			log.Error("codingapi: reading a medical coding job", "error", err)
-		}
-		return
-	}
-	if job.Status.Finished() {
-		return
-	}
-	if job, err = a.store.UpdateMedicalCodingJob(ctx, k.account, k.region, k.domainID, k.id, warden.JobUpdate{Status: warden.JobInProgress}); err != nil {
-		if ctx.Err() == nil {
-			log.Error("codingapi: starting a medical coding job", "error", err)
-		}
-		return
-	}
-	update := warden.JobUpdate{Status: warden.JobSucceeded}
-	update.OutputURI, update.StatusDetails = a.execute(ctx, job)
-	if update.StatusDetails != "" {
-		update.Status, update.OutputURI = warden.JobFailed, ""
-	}
-	if ctx.Err() != nil {
-		return // the next Run runs it again
-	}
-	if _, err := a.store.UpdateMedicalCodingJob(ctx, k.account, k.region, k.domainID, k.id, update); err != nil {
-		log.Error("codingapi: finishing a medical coding job", "error", err)
-	}
+	healthapi.RunJob(ctx, log, "medical coding job", healthapi.JobSteps{
+		Read: func(ctx context.Context) (*warden.HealthJob, error) {
+			j, err := a.store.MedicalCodingJob(ctx, k.account, k.region, k.domainID, k.id)
+			return (*warden.HealthJob)(j), err
+		},
+		Update: func(ctx context.Context, u warden.JobUpdate) (*warden.HealthJob, error) {
+			j, err := a.store.UpdateMedicalCodingJob(ctx, k.account, k.region, k.domainID, k.id, u)
+			return (*warden.HealthJob)(j), err
+		},
+		Execute: func(ctx context.Context, j *warden.HealthJob) (string, string) {
+			return a.execute(ctx, (*warden.MedicalCodingJob)(j))
+		},
+	})
 }
 
 // execute does a job's work as the domain's role: it assumes the role as
@@ -88,30 +70,15 @@ func (a *API) execute(ctx context.Context, job *warden.MedicalCodingJob) (output
 		a.opts.Logger.Error("codingapi: reading a job request", "job", job.ARN(), "error", err)
 		return "", "An internal error occurred."
 	}
-	d, err := a.store.Domain(ctx, job.AccountID, job.Region, job.DomainID)
-	if err != nil {
-		return "", fmt.Sprintf("Domain %s could not be read: %s", job.DomainID, warden.ErrorMessage(err))
-	}
-	if d.WebApp == nil {
-		return "", fmt.Sprintf("Domain %s has no role for Amazon Connect Health to write the job's output with; create the domain with webAppSetupConfiguration.ehrRole.", d.ID)
-	}
-	if a.opts.Roles == nil {
-		return "", "Warden was started without STS; Amazon Connect Health cannot assume the domain's role."
-	}
-	role := d.WebApp.RoleARN
-	sess, err := a.opts.Roles.AssumeRoleAsService(ctx, stsapi.ServiceRoleRequest{
-		Service: warden.HealthServicePrincipal, RoleARN: role, SourceArn: job.ARN(), SourceAccount: job.AccountID,
-		SessionName: "medical-coding-" + job.ID, Region: job.Region,
+	caller, failure := healthapi.AssumeDomainRole(ctx, a.store, a.opts.Roles, a.opts.Now(), healthapi.RoleWork{
+		Account: job.AccountID, Region: job.Region, DomainID: job.DomainID, SourceARN: job.ARN(),
+		SessionName: "medical-coding-" + job.ID, Purpose: "write the job's output with",
 	})
-	if err != nil {
-		return "", fmt.Sprintf("Amazon Connect Health could not assume role %s: %s", role, healthapi.DeniedWording(err, "sts:AssumeRole"))
+	if failure != "" {
+		return "", failure
 	}
 	if a.opts.Storage == nil {
 		return "", "Warden was started without an object store; the job cannot write its output."
-	}
-	caller := &authz.Caller{
-		Principal: sess.Principal(), AccessKeyID: sess.AccessKeyID, Temporary: true, SecureTransport: true,
-		UserAgent: warden.HealthServicePrincipal, Region: job.Region, Time: a.opts.Now(),
 	}
 	body, err := json.MarshalIndent(codesDocument(job, req, a.opts.Now().UTC()), "", "  ")
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/warden-iam/warden"
 	"github.com/warden-iam/warden/authz"
-	"github.com/warden-iam/warden/stsapi"
 )
 
 // maxSourceBytes bounds one input document of a patient insights job.
@@ -110,38 +109,22 @@ func (b *background) finishDeletion(d *warden.Domain) {
 	})
 }
 
-// runJob runs one job to its end: IN_PROGRESS, then SUCCEEDED with its
-// output or FAILED with the reason. A job that is already finished, or
-// that ctx ends in the middle of, is left as it is.
+// runJob runs one patient insights job to its end (RunJob).
 func (a *API) runJob(ctx context.Context, k jobKey) {
 	log := a.opts.Logger.With("job", warden.PatientInsightsJobARN(k.region, k.account, k.domainID, k.id))
-	job, err := a.store.PatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id)
-	if err != nil {
-		if ctx.Err() == nil {
-			log.Error("healthapi: reading a patient insights job", "error", err)
-		}
-		return
-	}
-	if job.Status.Finished() {
-		return
-	}
-	if job, err = a.store.UpdatePatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id, warden.JobUpdate{Status: warden.JobInProgress}); err != nil {
-		if ctx.Err() == nil {
-			log.Error("healthapi: starting a patient insights job", "error", err)
-		}
-		return
-	}
-	update := warden.JobUpdate{Status: warden.JobSucceeded}
-	update.OutputURI, update.StatusDetails = a.execute(ctx, job)
-	if update.StatusDetails != "" {
-		update.Status, update.OutputURI = warden.JobFailed, ""
-	}
-	if ctx.Err() != nil {
-		return // the next Run runs it again
-	}
-	if _, err := a.store.UpdatePatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id, update); err != nil {
-		log.Error("healthapi: finishing a patient insights job", "error", err)
-	}
+	RunJob(ctx, log, "patient insights job", JobSteps{
+		Read: func(ctx context.Context) (*warden.HealthJob, error) {
+			j, err := a.store.PatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id)
+			return (*warden.HealthJob)(j), err
+		},
+		Update: func(ctx context.Context, u warden.JobUpdate) (*warden.HealthJob, error) {
+			j, err := a.store.UpdatePatientInsightsJob(ctx, k.account, k.region, k.domainID, k.id, u)
+			return (*warden.HealthJob)(j), err
+		},
+		Execute: func(ctx context.Context, j *warden.HealthJob) (string, string) {
+			return a.execute(ctx, (*warden.PatientInsightsJob)(j))
+		},
+	})
 }
 
 // execute does a job's work as the domain's role: it assumes the role as
@@ -156,30 +139,15 @@ func (a *API) execute(ctx context.Context, job *warden.PatientInsightsJob) (outp
 		a.opts.Logger.Error("healthapi: reading a job request", "job", job.ARN(), "error", err)
 		return "", "An internal error occurred."
 	}
-	d, err := a.store.Domain(ctx, job.AccountID, job.Region, job.DomainID)
-	if err != nil {
-		return "", fmt.Sprintf("Domain %s could not be read: %s", job.DomainID, warden.ErrorMessage(err))
-	}
-	if d.WebApp == nil {
-		return "", fmt.Sprintf("Domain %s has no role for Amazon Connect Health to read the job's inputs with; create the domain with webAppSetupConfiguration.ehrRole.", d.ID)
-	}
-	if a.opts.Roles == nil {
-		return "", "Warden was started without STS; Amazon Connect Health cannot assume the domain's role."
-	}
-	role := d.WebApp.RoleARN
-	sess, err := a.opts.Roles.AssumeRoleAsService(ctx, stsapi.ServiceRoleRequest{
-		Service: warden.HealthServicePrincipal, RoleARN: role, SourceArn: job.ARN(), SourceAccount: job.AccountID,
-		SessionName: "patient-insights-" + job.ID, Region: job.Region,
+	caller, failure := AssumeDomainRole(ctx, a.store, a.opts.Roles, a.opts.Now(), RoleWork{
+		Account: job.AccountID, Region: job.Region, DomainID: job.DomainID, SourceARN: job.ARN(),
+		SessionName: "patient-insights-" + job.ID, Purpose: "read the job's inputs with",
 	})
-	if err != nil {
-		return "", fmt.Sprintf("Amazon Connect Health could not assume role %s: %s", role, deniedWording(err, "sts:AssumeRole"))
+	if failure != "" {
+		return "", failure
 	}
 	if a.opts.Storage == nil {
 		return "", "Warden was started without an object store; the job cannot read its inputs."
-	}
-	caller := &authz.Caller{
-		Principal: sess.Principal(), AccessKeyID: sess.AccessKeyID, Temporary: true, SecureTransport: true,
-		UserAgent: warden.HealthServicePrincipal, Region: job.Region, Time: a.opts.Now(),
 	}
 	out := insightsDocument{
 		JobID: job.ID, DomainID: job.DomainID, InsightsType: string(req.InsightsContext.InsightsType),

@@ -14,7 +14,6 @@ import (
 	"github.com/warden-iam/warden/authz"
 	s "github.com/warden-iam/warden/healthapi/healthshapes"
 	"github.com/warden-iam/warden/restjson"
-	"github.com/warden-iam/warden/stsapi"
 )
 
 // Medical scribe listening sessions (StartMedicalScribeListeningSession):
@@ -282,30 +281,15 @@ func artifactPrefix(outputURI string, ss *warden.ScribeSession) string {
 // It returns the objects' URIs, or why they could not be written.
 func (a *API) writeArtifacts(ctx context.Context, st *scribeStream) (audioURI, recordURI, failure string) {
 	ss := st.session
-	d, err := a.store.Domain(ctx, ss.AccountID, ss.Region, ss.DomainID)
-	if err != nil {
-		return "", "", fmt.Sprintf("Domain %s could not be read: %s", ss.DomainID, warden.ErrorMessage(err))
-	}
-	if d.WebApp == nil {
-		return "", "", fmt.Sprintf("Domain %s has no role for Amazon Connect Health to write the session's artifacts with; create the domain with webAppSetupConfiguration.ehrRole.", d.ID)
-	}
-	if a.opts.Roles == nil {
-		return "", "", "Warden was started without STS; Amazon Connect Health cannot assume the domain's role."
-	}
 	if a.opts.Storage == nil {
 		return "", "", "Warden was started without an object store; the session's artifacts cannot be written."
 	}
-	role := d.WebApp.RoleARN
-	sess, err := a.opts.Roles.AssumeRoleAsService(ctx, stsapi.ServiceRoleRequest{
-		Service: warden.HealthServicePrincipal, RoleARN: role, SourceArn: ss.ARN(), SourceAccount: ss.AccountID,
-		SessionName: "medical-scribe-" + ss.ID, Region: ss.Region,
+	caller, failure := AssumeDomainRole(ctx, a.store, a.opts.Roles, a.opts.Now(), RoleWork{
+		Account: ss.AccountID, Region: ss.Region, DomainID: ss.DomainID, SourceARN: ss.ARN(),
+		SessionName: "medical-scribe-" + ss.ID, Purpose: "write the session's artifacts with",
 	})
-	if err != nil {
-		return "", "", fmt.Sprintf("Amazon Connect Health could not assume role %s: %s", role, deniedWording(err, "sts:AssumeRole"))
-	}
-	caller := &authz.Caller{
-		Principal: sess.Principal(), AccessKeyID: sess.AccessKeyID, Temporary: true, SecureTransport: true,
-		UserAgent: warden.HealthServicePrincipal, Region: ss.Region, Time: a.opts.Now(),
+	if failure != "" {
+		return "", "", failure
 	}
 	prefix := artifactPrefix(st.config.PostStreamActionSettings.OutputS3Uri, ss)
 	audioURI, contentType := prefix+"audio.pcm", "application/octet-stream"
