@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,7 +51,8 @@ type seedDoc struct {
 
 // seedCall is one request: an aws CLI command line ("aws iam get-user"),
 // a warden command line ("warden health list-agents …" for console-only
-// actions, "warden webapp sign-in …" for the service role), or
+// actions, "warden webapp sign-in …" for the service role), "stream ID"
+// for the opening of a scribe stream (which the aws CLI lacks), or
 // "simulate ACTION [RESOURCE]" for a service Warden does not serve.
 type seedCall struct {
 	allow bool
@@ -170,8 +172,8 @@ var seedDocs = []seedDoc{
 		file: "connect-health--ex2-start-view-scribe-sessions.json", kind: "identity",
 		published: []string{"INVALID_VERSION"},
 		calls: []seedCall{
-			allow("simulate health-agent:StartMedicalScribeListeningSession"),
-			allow("simulate health-agent:GetMedicalScribeListeningSession"),
+			allow("stream {session}"),
+			allow("aws connecthealth get-medical-scribe-listening-session --domain-id {domain} --subscription-id {subscription} --session-id {session}"),
 			deny("aws connecthealth get-domain --domain-id {domain}"),
 			deny("warden health list-medical-scribe-listening-sessions --domain-id {domain}"),
 		},
@@ -181,8 +183,8 @@ var seedDocs = []seedDoc{
 		published: []string{"INVALID_VERSION"},
 		calls: []seedCall{
 			allow("warden health list-medical-scribe-listening-sessions --domain-id {domain}"),
-			allow("simulate health-agent:GetMedicalScribeListeningSession"),
-			deny("simulate health-agent:StartMedicalScribeListeningSession"),
+			allow("aws connecthealth get-medical-scribe-listening-session --domain-id {domain} --subscription-id {subscription} --session-id {rootSession}"),
+			deny("stream {session}"),
 			deny("aws connecthealth list-domains"),
 		},
 	},
@@ -385,7 +387,8 @@ func (e *seedEnv) run(t *testing.T, i int, d seedDoc) seedRow {
 
 	var simulated []seedCall
 	for _, c := range d.calls {
-		line := e.fill(strings.ReplaceAll(c.line, "{user}", user))
+		line := strings.NewReplacer("{user}", user, "{session}", fmt.Sprintf("00000000-0000-4000-8000-%012d", i)).Replace(c.line)
+		line = e.fill(line)
 		if c.allow {
 			row.allowWanted++
 		} else {
@@ -425,6 +428,18 @@ func (e *seedEnv) cli(t *testing.T, creds aws.Credentials, allow bool, line stri
 		if err != nil {
 			cerr = parseCLIError(t, stderr)
 		}
+	case args[0] == "stream":
+		// StartMedicalScribeListeningSession, which the aws CLI lacks: the
+		// opening request of a stream over h2c, signed as the SDKs sign it.
+		st, resp := openScribe(t, e.ts, creds, scribeParams{sessionID: args[1], domainID: e.vars["domain"], subscriptionID: e.vars["subscription"]})
+		if st != nil {
+			st.body.Close()
+			st.resp.Body.Close()
+			break
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		cerr = &cliError{code: resp.Header.Get("X-Amzn-Errortype"), message: string(body)}
 	case len(args) > 2 && args[0] == "warden" && args[1] == "health":
 		_, cerr = e.ts.console(t, creds, args[2:]...)
 	case len(args) > 2 && args[0] == "warden" && args[1] == "webapp":
@@ -507,6 +522,15 @@ func (e *seedEnv) setUp(t *testing.T) {
 		"healthTrust": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"health-agent.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
 	}
 	e.vars["agent"] = str(ts.mustConsole(t, ts.Root, "create-agent", "--domain-id", e.vars["domain"], "--name", "seed-agent"), "agent", "agentId")
+	e.vars["subscription"] = str(ts.mustHealth(t, ts.Root, "create-subscription", "--domain-id", e.vars["domain"]), "subscriptionId")
+	e.vars["rootSession"] = "0f8fad5b-d9cb-469f-a165-70867728950e"
+	if st, resp := openScribe(t, ts, ts.Root, scribeParams{sessionID: e.vars["rootSession"], domainID: e.vars["domain"], subscriptionID: e.vars["subscription"]}); st == nil {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("StartMedicalScribeListeningSession as root: %d %s", resp.StatusCode, b)
+	} else {
+		st.body.Close()
+		st.resp.Body.Close()
+	}
 	e.vars["integration"] = str(ts.mustConsole(t, ts.Root, "create-integration", "--domain-id", e.vars["domain"], "--name", "seed-ehr",
 		"--type", "FHIR", "--endpoint", "https://ehr.example.com/fhir/r4", "--auth-secret-arn", "arn:aws:secretsmanager:us-east-1:"+e.account+":secret:ehr-AbCdEf"), "integration", "integrationId")
 
