@@ -76,7 +76,8 @@ func checkNoStaleFiles(t *testing.T, dir string, files map[string][]byte) {
 
 // generatedPackages are the packages go generate writes with this
 // generator, relative to this directory.
-var generatedPackages = []string{"../../../healthapi/healthshapes", "../../../connectapi/connectshapes"}
+var generatedPackages = []string{"../../../healthapi/healthshapes", "../../../connectapi/connectshapes",
+	"../../../appintegrationsapi/appintegrationsshapes", "../../../consoleapi/consoleshapes", "../../../codingapi/codingshapes"}
 
 // TestGeneratedPackagesUpToDate reruns each package's go:generate line and
 // compares the output with the committed files, so that the API cannot
