@@ -57,7 +57,8 @@ func (a *API) issueRoleSession(ctx context.Context, c *authz.Caller, r *roleSess
 		return nil, warden.Errorf(warden.EAccessDenied, "Roles may not be assumed by root accounts.")
 	}
 	// Role chaining: a role session assuming a role inherits its source
-	// identity and transitive tags, and gets at most an hour.
+	// identity and transitive tags, and gets at most an hour. It does not
+	// inherit the keys of its provided context (see context.go).
 	var parent *warden.Session
 	if caller.Kind == warden.PrincipalAssumedRole {
 		parent = caller.Session

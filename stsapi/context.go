@@ -25,6 +25,16 @@ import (
 // from the store's data key, so nobody without the data directory can
 // forge one. Using them needs sts:SetContext in the role's trust policy.
 //
+// The keys belong to the one session the assertion was presented for:
+// they decide that session's requests, its AssumeRole calls included, but
+// a role it assumes gets them only if the assertion is presented again,
+// under that role's sts:SetContext. AWS names what a role chain carries,
+// transitive session tags ("Chaining roles with session tags") and the
+// source identity, and says the Identity Center keys are set when an
+// application passes its token to STS ("AWS STS condition context keys
+// for IAM Identity Center"); carrying them silently would also let a
+// session set a context on a role whose trust policy never allowed it.
+//
 // An assertion reads
 //
 //	wic1.<base64url(JSON claims)>.<base64url(HMAC-SHA256 of "wic1.<claims>")>

@@ -108,7 +108,10 @@ const packedPolicyLimit = 1536
 
 // packedSize returns the percentage of the packed space the session
 // policies, managed policy ARNs and session tags use, and refuses them with
-// PackedPolicyTooLarge above 100.
+// PackedPolicyTooLarge above 100. Provided contexts do not count: the STS
+// API Reference defines PackedPolicySize and PackedPolicyTooLarge over
+// session policies and tags alone, and an assertion has its own limit
+// (2,048 characters, ProvidedContext).
 func packedSize(inline *string, arns []s.PolicyDescriptorType, tags []warden.Tag, transitive []string) (int32, error) {
 	var buf bytes.Buffer
 	if inline != nil {
