@@ -39,6 +39,10 @@ const (
 	EUnexpectedContent             = "UnexpectedContent"
 	EMalformedTrailerError         = "MalformedTrailerError"
 	EMetadataTooLarge              = "MetadataTooLarge"
+	ENoSuchUpload                  = "NoSuchUpload"
+	EInvalidPart                   = "InvalidPart"
+	EInvalidPartOrder              = "InvalidPartOrder"
+	EEntityTooSmall                = "EntityTooSmall"
 )
 
 // s3Statuses are the HTTP statuses of the S3 error codes, from "List of
@@ -79,6 +83,10 @@ var s3Statuses = map[string]int{
 	EUnexpectedContent:             400,
 	EMalformedTrailerError:         400,
 	EMetadataTooLarge:              400,
+	ENoSuchUpload:                  404,
+	EInvalidPart:                   400,
+	EInvalidPartOrder:              400,
+	EEntityTooSmall:                400,
 	EAccessDenied:                  403,
 	ESignatureDoesNotMatch:         403,
 	EExpiredToken:                  400,

@@ -35,13 +35,66 @@ func (s *Store) PutObject(ctx context.Context, in *warden.PutObjectInput) (*ward
 		return nil, entityTooLarge(s.maxSize)
 	}
 
-	f, err := os.CreateTemp(s.path(tmpDir), "object-")
+	tmp, h, err := s.spool(ctx, in.Body, in.Size, in.ContentMD5, func(size int64, sum []byte) *objectHeader {
+		return &objectHeader{
+			Key:          in.Key,
+			Size:         size,
+			ETag:         `"` + hex.EncodeToString(sum) + `"`,
+			LastModified: s.now().UTC().Truncate(time.Millisecond),
+			ContentType:  in.ContentType,
+			Metadata:     maps.Clone(in.Metadata),
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
 	committed := false
 	defer func() {
 		if !committed {
+			os.Remove(tmp)
+		}
+	}()
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.deleted {
+		return nil, noSuchBucket(in.Bucket)
+	}
+	dest := objectPath(b.dir, in.Key)
+	if err := ensureDir(filepath.Dir(dest)); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return nil, err
+	}
+	committed = true
+	if err := syncDir(filepath.Dir(dest)); err != nil {
+		return nil, err
+	}
+	info := h.info()
+	if b.index != nil {
+		b.index.put(entryOf(&info))
+	}
+	return &info, nil
+}
+
+// spool writes an upload body to a new file under tmp/: the data as it
+// arrives, then the footer header builds from the size and MD5, synced and
+// closed. It returns the file's name; the caller renames it into place or
+// removes it. announced is the Content-Length, -1 when unknown; wantMD5 the
+// Content-MD5, nil when none. A body over the store's size limit, shorter
+// or longer than announced, or with another MD5 leaves no file behind.
+func (s *Store) spool(ctx context.Context, body io.Reader, announced int64, wantMD5 []byte, header func(size int64, md5sum []byte) *objectHeader) (string, *objectHeader, error) {
+	if announced > s.maxSize {
+		return "", nil, entityTooLarge(s.maxSize)
+	}
+	f, err := os.CreateTemp(s.path(tmpDir), "object-")
+	if err != nil {
+		return "", nil, err
+	}
+	done := false
+	defer func() {
+		if !done {
 			f.Close()
 			os.Remove(f.Name())
 		}
@@ -56,66 +109,39 @@ func (s *Store) PutObject(ctx context.Context, in *warden.PutObjectInput) (*ward
 	}()
 	// One byte past the limit is read to tell a body of exactly the limit
 	// from a longer one.
-	size, err := io.Copy(w, io.TeeReader(io.LimitReader(in.Body, s.maxSize+1), digest))
+	size, err := io.Copy(w, io.TeeReader(io.LimitReader(body, s.maxSize+1), digest))
 	if err != nil {
-		return nil, bodyError(err)
+		return "", nil, bodyError(err)
 	}
 	switch {
 	case size > s.maxSize:
-		return nil, entityTooLarge(s.maxSize)
-	case in.Size >= 0 && size != in.Size:
-		return nil, &warden.Error{Code: warden.EIncompleteBody, Message: "You did not provide the number of bytes specified by the Content-Length HTTP header.",
-			Err: fmt.Errorf("read %d bytes, announced %d", size, in.Size)}
+		return "", nil, entityTooLarge(s.maxSize)
+	case announced >= 0 && size != announced:
+		return "", nil, &warden.Error{Code: warden.EIncompleteBody, Message: "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+			Err: fmt.Errorf("read %d bytes, announced %d", size, announced)}
 	}
 	sum := digest.Sum(nil)
-	if in.ContentMD5 != nil && !bytes.Equal(sum, in.ContentMD5) {
-		return nil, warden.Errorf(warden.EBadDigest, "The Content-MD5 you specified did not match what we received.")
+	if wantMD5 != nil && !bytes.Equal(sum, wantMD5) {
+		return "", nil, warden.Errorf(warden.EBadDigest, "The Content-MD5 you specified did not match what we received.")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	h := &objectHeader{
-		Key:          in.Key,
-		Size:         size,
-		ETag:         `"` + hex.EncodeToString(sum) + `"`,
-		LastModified: s.now().UTC().Truncate(time.Millisecond),
-		ContentType:  in.ContentType,
-		Metadata:     maps.Clone(in.Metadata),
-	}
+	h := header(size, sum)
 	if err := appendFooter(w, h); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if err := w.Flush(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if err := f.Sync(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if err := f.Close(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.deleted {
-		return nil, noSuchBucket(in.Bucket)
-	}
-	dest := objectPath(b.dir, in.Key)
-	if err := ensureDir(filepath.Dir(dest)); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(f.Name(), dest); err != nil {
-		return nil, err
-	}
-	committed = true
-	if err := syncDir(filepath.Dir(dest)); err != nil {
-		return nil, err
-	}
-	info := h.info()
-	if b.index != nil {
-		b.index.put(entryOf(&info))
-	}
-	return &info, nil
+	done = true
+	return f.Name(), h, nil
 }
 
 // uploadWriters recycles the buffers uploads are written through: large

@@ -1,11 +1,13 @@
-// Package objstore keeps Warden's S3 buckets and objects in a directory of
-// plain files: it implements warden.ObjectStore.
+// Package objstore keeps Warden's S3 buckets, objects and multipart
+// uploads in a directory of plain files: it implements warden.ObjectStore
+// and warden.MultipartStore.
 //
 // Layout, under the directory given to Open:
 //
 //	tmp/                              uploads and metadata being written
 //	buckets/NAME/bucket.json          owner, region, creation time, policy, tags
 //	buckets/NAME/objects/HH/HASH      one file per object
+//	buckets/NAME/uploads/ID/          a multipart upload in progress (multipart.go)
 //
 // HASH is the hex SHA-256 of the object key and HH its first two digits, so
 // no key, however it is spelled (../.., a 1024-byte name, NUL bytes), turns

@@ -12,9 +12,8 @@ import (
 )
 
 // cliConfig is an AWS CLI configuration for Warden's path-style endpoint.
-// Warden serves no multipart upload, so uploads stay in one PUT up to
-// 64 MiB; downloads above 8 MiB are fetched in ranged parts, as the CLI
-// does by default.
+// Uploads stay in one PUT up to 64 MiB, so these tests see single PUTs;
+// multipart uploads have tests of their own.
 const cliConfig = `[default]
 region = us-east-1
 s3 =

@@ -20,6 +20,7 @@ type errorDocument struct {
 	Region     string   `xml:"Region,omitempty"`
 	ArgName    string   `xml:"ArgumentName,omitempty"`
 	ArgValue   string   `xml:"ArgumentValue,omitempty"`
+	UploadID   string   `xml:"UploadId,omitempty"`
 	Resource   string   `xml:"Resource"`
 	RequestID  string   `xml:"RequestId"`
 	HostID     string   `xml:"HostId"`
@@ -66,6 +67,8 @@ func (h *Handler) fail(req *request, err error) {
 		doc.BucketName = req.bucket
 	case warden.ENoSuchKey:
 		doc.Key = req.key
+	case warden.ENoSuchUpload:
+		doc.UploadID = req.query.Get("uploadId")
 	}
 	if wr, ok := errors.AsType[*wrongRegion](err); ok {
 		doc.Region = wr.region

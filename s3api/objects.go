@@ -28,14 +28,7 @@ func (h *Handler) putObject(req *request) error {
 		return err
 	}
 	r := req.r
-	keys := map[string]string{}
-	for _, name := range []string{"x-amz-acl", "x-amz-storage-class", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-		"x-amz-website-redirect-location", "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write-acp"} {
-		if v := r.Header.Get(name); v != "" {
-			keys["s3:"+name] = v
-		}
-	}
-	if err := h.authorize(req, "s3:PutObject", warden.ObjectARN(b.Name, req.key), b, keys); err != nil {
+	if err := h.authorize(req, "s3:PutObject", warden.ObjectARN(b.Name, req.key), b, putKeys(r)); err != nil {
 		return err
 	}
 	if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Match") != "" {

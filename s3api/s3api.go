@@ -11,9 +11,11 @@
 // Served: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
 // GetBucketLocation, GetBucketVersioning, Get/Put/DeleteBucketPolicy,
 // Get/Put/DeleteBucketTagging, ListObjects, ListObjectsV2, PutObject,
-// GetObject, HeadObject, DeleteObject and DeleteObjects. Other S3
-// operations (multipart uploads, CopyObject, ACLs, versioning, …) answer
-// NotImplemented.
+// GetObject, HeadObject, DeleteObject, DeleteObjects and the multipart
+// upload operations (CreateMultipartUpload, UploadPart,
+// CompleteMultipartUpload, AbortMultipartUpload, ListParts,
+// ListMultipartUploads). Other S3 operations (CopyObject, UploadPartCopy,
+// ACLs, versioning, …) answer NotImplemented.
 package s3api
 
 import (
@@ -203,8 +205,8 @@ type operation struct {
 var unsupportedSubresources = []string{
 	"accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
 	"legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "notification", "object-lock",
-	"ownershipControls", "partNumber", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
-	"restore", "retention", "select", "torrent", "uploadId", "uploads", "versionId", "versions", "website",
+	"ownershipControls", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
+	"restore", "retention", "select", "torrent", "versionId", "versions", "website",
 }
 
 func route(req *request) (*operation, error) {
@@ -232,6 +234,8 @@ func route(req *request) (*operation, error) {
 				return &operation{"GetBucketLocation", (*Handler).getBucketLocation}, nil
 			case has("versioning"):
 				return &operation{"GetBucketVersioning", (*Handler).getBucketVersioning}, nil
+			case has("uploads"):
+				return &operation{"ListMultipartUploads", (*Handler).listMultipartUploads}, nil
 			case q.Get("list-type") == "2":
 				return &operation{"ListObjectsV2", (*Handler).listObjectsV2}, nil
 			case has("list-type"):
@@ -267,6 +271,12 @@ func route(req *request) (*operation, error) {
 		if has("tagging") {
 			return nil, notImplemented("object tagging")
 		}
+		if has("uploadId") || has("uploads") {
+			return routeMultipart(req)
+		}
+		if has("partNumber") {
+			return nil, notImplemented("reading an object by part number")
+		}
 		switch method {
 		case http.MethodGet:
 			return &operation{"GetObject", (*Handler).getObject}, nil
@@ -280,6 +290,28 @@ func route(req *request) (*operation, error) {
 		case http.MethodDelete:
 			return &operation{"DeleteObject", (*Handler).deleteObject}, nil
 		}
+	}
+	return nil, warden.Errorf(warden.EMethodNotAllowed, "The specified method is not allowed against this resource.")
+}
+
+// routeMultipart names the operations on a multipart upload of an object.
+func routeMultipart(req *request) (*operation, error) {
+	has := func(name string) bool { _, ok := req.query[name]; return ok }
+	switch method := req.r.Method; {
+	case method == http.MethodPost && has("uploads"):
+		return &operation{"CreateMultipartUpload", (*Handler).createMultipartUpload}, nil
+	case has("uploads"):
+	case method == http.MethodPut && has("partNumber"):
+		if req.r.Header.Get("X-Amz-Copy-Source") != "" {
+			return nil, notImplemented("UploadPartCopy")
+		}
+		return &operation{"UploadPart", (*Handler).uploadPart}, nil
+	case method == http.MethodPost:
+		return &operation{"CompleteMultipartUpload", (*Handler).completeMultipartUpload}, nil
+	case method == http.MethodDelete:
+		return &operation{"AbortMultipartUpload", (*Handler).abortMultipartUpload}, nil
+	case method == http.MethodGet:
+		return &operation{"ListParts", (*Handler).listParts}, nil
 	}
 	return nil, warden.Errorf(warden.EMethodNotAllowed, "The specified method is not allowed against this resource.")
 }

@@ -123,7 +123,8 @@ func TestUnsignedAndUnservedRequests(t *testing.T) {
 		code   string
 	}{
 		{"anonymous", unsigned, 403, warden.EAccessDenied},
-		{"multipart upload", ts.signed(t, http.MethodPost, "/wire/big?uploads", nil, "", nil), 501, warden.ENotImplemented},
+		{"upload part copy", ts.signed(t, http.MethodPut, "/wire/big?partNumber=1&uploadId=x", nil, "", func(r *http.Request) { r.Header.Set("X-Amz-Copy-Source", "/wire/object") }), 501, warden.ENotImplemented},
+		{"get object by part number", ts.signed(t, http.MethodGet, "/wire/object?partNumber=1", nil, "", nil), 501, warden.ENotImplemented},
 		{"copy object", ts.signed(t, http.MethodPut, "/wire/copy", nil, "", func(r *http.Request) { r.Header.Set("X-Amz-Copy-Source", "/wire/object") }), 501, warden.ENotImplemented},
 		{"bucket ACL", ts.signed(t, http.MethodGet, "/wire?acl", nil, "", nil), 501, warden.ENotImplemented},
 		{"POST to a bucket", ts.signed(t, http.MethodPost, "/wire", nil, "", nil), 405, warden.EMethodNotAllowed},

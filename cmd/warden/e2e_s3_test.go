@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +68,98 @@ func TestE2ES3(t *testing.T) {
 	mustRun(ts.Root, "s3api", "put-bucket-policy", "--bucket", "clinic-data", "--policy", deny)
 	if _, stderr, err := run(ts.Root, "s3", "rm", "s3://clinic-data/inputs/notes.json"); err == nil || !strings.Contains(stderr, "AccessDenied") {
 		t.Errorf("delete under a denying bucket policy: err %v, stderr %s", err, stderr)
+	}
+}
+
+// TestE2ES3Multipart copies a 20 MiB file in and out with the real aws
+// CLI, which uploads files above 8 MiB in 8 MiB parts, drives the
+// multipart operations one by one with s3api, and checks that a bucket
+// policy denying s3:PutObject stops a multipart upload.
+func TestE2ES3Multipart(t *testing.T) {
+	ts := startServer(t, "")
+	dir := t.TempDir()
+	data := make([]byte, 20<<20)
+	rng := rand.NewChaCha8([32]byte{'w', 'a', 'r', 'd', 'e', 'n'})
+	_, _ = rng.Read(data)
+	file := filepath.Join(dir, "scan.bin")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, string, error) {
+		t.Helper()
+		return ts.awsCLI(t, ts.Root, args...)
+	}
+	mustRun := func(args ...string) string {
+		t.Helper()
+		out, stderr, err := run(args...)
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		return out
+	}
+	wantError := func(code string, args ...string) {
+		t.Helper()
+		if _, stderr, err := run(args...); err == nil || !strings.Contains(stderr, code) {
+			t.Errorf("aws %s: err %v, want %s; stderr %s", strings.Join(args, " "), err, code, stderr)
+		}
+	}
+
+	mustRun("s3", "mb", "s3://imaging")
+	mustRun("s3", "cp", file, "s3://imaging/scans/scan.bin")
+	var head struct{ ETag string }
+	if err := json.Unmarshal([]byte(mustRun("s3api", "head-object", "--bucket", "imaging", "--key", "scans/scan.bin")), &head); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(head.ETag, `-3"`) {
+		t.Errorf("ETag %s: want the ETag of a 3-part upload", head.ETag)
+	}
+	back := filepath.Join(dir, "back.bin")
+	mustRun("s3", "cp", "s3://imaging/scans/scan.bin", back)
+	if got, err := os.ReadFile(back); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("downloaded %d bytes, err %v; want the 20 MiB uploaded", len(got), err)
+	}
+
+	// The operations one by one.
+	var created struct{ UploadId string }
+	if err := json.Unmarshal([]byte(mustRun("s3api", "create-multipart-upload", "--bucket", "imaging", "--key", "notes.txt")), &created); err != nil || created.UploadId == "" {
+		t.Fatalf("create-multipart-upload: %+v, %v", created, err)
+	}
+	part := filepath.Join(dir, "part.txt")
+	if err := os.WriteFile(part, []byte("one small part"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var uploaded struct{ ETag string }
+	if err := json.Unmarshal([]byte(mustRun("s3api", "upload-part", "--bucket", "imaging", "--key", "notes.txt", "--upload-id", created.UploadId,
+		"--part-number", "1", "--body", part)), &uploaded); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustRun("s3api", "list-parts", "--bucket", "imaging", "--key", "notes.txt", "--upload-id", created.UploadId); !strings.Contains(out, `"PartNumber": 1`) {
+		t.Errorf("list-parts: %s", out)
+	}
+	wantError("NoSuchUpload", "s3api", "upload-part", "--bucket", "imaging", "--key", "notes.txt", "--upload-id", "0123456789abcdef0123456789abcdef",
+		"--part-number", "1", "--body", part)
+	wantError("InvalidPart", "s3api", "complete-multipart-upload", "--bucket", "imaging", "--key", "notes.txt", "--upload-id", created.UploadId,
+		"--multipart-upload", `{"Parts":[{"PartNumber":1,"ETag":"\"00000000000000000000000000000000\""}]}`)
+	parts, _ := json.Marshal(map[string]any{"Parts": []map[string]any{{"PartNumber": 1, "ETag": uploaded.ETag}}})
+	mustRun("s3api", "complete-multipart-upload", "--bucket", "imaging", "--key", "notes.txt", "--upload-id", created.UploadId, "--multipart-upload", string(parts))
+	mustRun("s3", "cp", "s3://imaging/notes.txt", filepath.Join(dir, "notes.txt"))
+	if got, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); string(got) != "one small part" {
+		t.Errorf("completed object holds %q", got)
+	}
+	wantError("NoSuchUpload", "s3api", "list-parts", "--bucket", "imaging", "--key", "notes.txt", "--upload-id", created.UploadId)
+
+	if err := json.Unmarshal([]byte(mustRun("s3api", "create-multipart-upload", "--bucket", "imaging", "--key", "abandoned")), &created); err != nil {
+		t.Fatal(err)
+	}
+	mustRun("s3api", "abort-multipart-upload", "--bucket", "imaging", "--key", "abandoned", "--upload-id", created.UploadId)
+	// The denied copy below must leave no upload behind either: the
+	// listing at the end finds none.
+
+	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::imaging/*"}]}`
+	mustRun("s3api", "put-bucket-policy", "--bucket", "imaging", "--policy", deny)
+	wantError("AccessDenied", "s3", "cp", file, "s3://imaging/scans/again.bin")
+	wantError("AccessDenied", "s3api", "create-multipart-upload", "--bucket", "imaging", "--key", "denied")
+	if out := mustRun("s3api", "list-multipart-uploads", "--bucket", "imaging"); strings.Contains(out, "UploadId") {
+		t.Errorf("uploads left after denied and aborted uploads: %s", out)
 	}
 }
