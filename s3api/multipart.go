@@ -26,6 +26,29 @@ func (h *Handler) multipartStore() (warden.MultipartStore, error) {
 	return nil, notImplemented("multipart uploads")
 }
 
+// multipartCall opens a multipart operation: the store's multipart side,
+// the request's bucket, and the caller's authorization for action on the
+// request's object (or, with onBucket, on the bucket), with keys as its
+// condition keys.
+func (h *Handler) multipartCall(req *request, action string, onBucket bool, keys map[string]string) (warden.MultipartStore, *warden.Bucket, error) {
+	ms, err := h.multipartStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := h.bucketFor(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	resource := warden.ObjectARN(b.Name, req.key)
+	if onBucket {
+		resource = warden.BucketARN(b.Name)
+	}
+	if err := h.authorize(req, action, resource, b, keys); err != nil {
+		return nil, nil, err
+	}
+	return ms, b, nil
+}
+
 // putKeys are the condition keys of s3:PutObject the request sets.
 func putKeys(r *http.Request) map[string]string {
 	keys := map[string]string{}
@@ -39,16 +62,9 @@ func putKeys(r *http.Request) map[string]string {
 }
 
 func (h *Handler) createMultipartUpload(req *request) error {
-	ms, err := h.multipartStore()
-	if err != nil {
-		return err
-	}
-	b, err := h.bucketFor(req)
-	if err != nil {
-		return err
-	}
 	r := req.r
-	if err := h.authorize(req, "s3:PutObject", warden.ObjectARN(b.Name, req.key), b, putKeys(r)); err != nil {
+	ms, b, err := h.multipartCall(req, "s3:PutObject", false, putKeys(req.r))
+	if err != nil {
 		return err
 	}
 	metadata, err := userMetadata(r.Header)
@@ -82,16 +98,9 @@ func partNumber(req *request) (int, error) {
 }
 
 func (h *Handler) uploadPart(req *request) error {
-	ms, err := h.multipartStore()
-	if err != nil {
-		return err
-	}
-	b, err := h.bucketFor(req)
-	if err != nil {
-		return err
-	}
 	r := req.r
-	if err := h.authorize(req, "s3:PutObject", warden.ObjectARN(b.Name, req.key), b, nil); err != nil {
+	ms, b, err := h.multipartCall(req, "s3:PutObject", false, nil)
+	if err != nil {
 		return err
 	}
 	n, err := partNumber(req)
@@ -129,15 +138,8 @@ func (h *Handler) uploadPart(req *request) error {
 }
 
 func (h *Handler) completeMultipartUpload(req *request) error {
-	ms, err := h.multipartStore()
+	ms, b, err := h.multipartCall(req, "s3:PutObject", false, nil)
 	if err != nil {
-		return err
-	}
-	b, err := h.bucketFor(req)
-	if err != nil {
-		return err
-	}
-	if err := h.authorize(req, "s3:PutObject", warden.ObjectARN(b.Name, req.key), b, nil); err != nil {
 		return err
 	}
 	body, err := h.readBody(req, maxXMLBody, false)
@@ -166,15 +168,8 @@ func (h *Handler) completeMultipartUpload(req *request) error {
 }
 
 func (h *Handler) abortMultipartUpload(req *request) error {
-	ms, err := h.multipartStore()
+	ms, b, err := h.multipartCall(req, "s3:AbortMultipartUpload", false, nil)
 	if err != nil {
-		return err
-	}
-	b, err := h.bucketFor(req)
-	if err != nil {
-		return err
-	}
-	if err := h.authorize(req, "s3:AbortMultipartUpload", warden.ObjectARN(b.Name, req.key), b, nil); err != nil {
 		return err
 	}
 	if err := ms.AbortMultipartUpload(req.r.Context(), b.Name, req.key, req.query.Get("uploadId")); err != nil {
@@ -199,15 +194,8 @@ func intParam(req *request, name string, def int) (int, error) {
 }
 
 func (h *Handler) listParts(req *request) error {
-	ms, err := h.multipartStore()
+	ms, b, err := h.multipartCall(req, "s3:ListMultipartUploadParts", false, nil)
 	if err != nil {
-		return err
-	}
-	b, err := h.bucketFor(req)
-	if err != nil {
-		return err
-	}
-	if err := h.authorize(req, "s3:ListMultipartUploadParts", warden.ObjectARN(b.Name, req.key), b, nil); err != nil {
 		return err
 	}
 	maxParts, err := intParam(req, "max-parts", warden.MaxListParts)
@@ -238,15 +226,8 @@ func (h *Handler) listParts(req *request) error {
 }
 
 func (h *Handler) listMultipartUploads(req *request) error {
-	ms, err := h.multipartStore()
+	ms, b, err := h.multipartCall(req, "s3:ListBucketMultipartUploads", true, nil)
 	if err != nil {
-		return err
-	}
-	b, err := h.bucketFor(req)
-	if err != nil {
-		return err
-	}
-	if err := h.authorize(req, "s3:ListBucketMultipartUploads", warden.BucketARN(b.Name), b, nil); err != nil {
 		return err
 	}
 	q := req.query
