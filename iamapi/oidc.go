@@ -28,12 +28,14 @@ func (a *API) registerOIDC() {
 	register(a, "ListOpenIDConnectProviderTags", a.listOpenIDConnectProviderTags)
 }
 
-// authorizedProvider authorizes an operation on the provider an ARN names,
-// with the provider's tags when it exists, and returns it. A provider that
-// does not exist is reported only once the caller is allowed to ask, so
-// that a denied caller learns nothing about which providers exist.
-func (a *API) authorizedProvider(ctx context.Context, c *authz.Caller, action, arn string, call *authz.Call) (*warden.OpenIDConnectProvider, error) {
-	p, lookupErr := a.store.OpenIDConnectProvider(ctx, account(c), arn)
+// authorizedIdentityProvider authorizes an operation on the OIDC or SAML
+// provider an ARN names, with the provider's tags when it exists, and
+// returns it. A provider that does not exist is reported only once the
+// caller is allowed to ask, so that a denied caller learns nothing about
+// which providers exist.
+func authorizedIdentityProvider[P any](ctx context.Context, a *API, c *authz.Caller, action, arn string, call *authz.Call,
+	lookup func(ctx context.Context, account, arn string) (*P, error), tags func(*P) []warden.Tag) (*P, error) {
+	p, lookupErr := lookup(ctx, account(c), arn)
 	if lookupErr != nil && warden.ErrorCode(lookupErr) != warden.ENoSuchEntity {
 		return nil, lookupErr
 	}
@@ -42,12 +44,18 @@ func (a *API) authorizedProvider(ctx context.Context, c *authz.Caller, action, a
 	}
 	call.Action, call.Resource = action, arn
 	if p != nil {
-		call.ResourceTags = p.Tags
+		call.ResourceTags = tags(p)
 	}
 	if err := a.authorize(ctx, c, call); err != nil {
 		return nil, err
 	}
 	return p, lookupErr
+}
+
+// authorizedProvider is authorizedIdentityProvider for OIDC providers.
+func (a *API) authorizedProvider(ctx context.Context, c *authz.Caller, action, arn string, call *authz.Call) (*warden.OpenIDConnectProvider, error) {
+	return authorizedIdentityProvider(ctx, a, c, action, arn, call, a.store.OpenIDConnectProvider,
+		func(p *warden.OpenIDConnectProvider) []warden.Tag { return p.Tags })
 }
 
 func (a *API) createOpenIDConnectProvider(ctx context.Context, c *authz.Caller, in *s.CreateOpenIDConnectProviderInput) (*s.CreateOpenIDConnectProviderOutput, error) {

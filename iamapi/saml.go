@@ -32,26 +32,10 @@ func (a *API) registerSAML() {
 	register(a, "ListSAMLProviderTags", a.listSAMLProviderTags)
 }
 
-// authorizedSAMLProvider authorizes an operation on the provider an ARN
-// names, with the provider's tags when it exists, and returns it. A
-// provider that does not exist is reported only once the caller is allowed
-// to ask.
+// authorizedSAMLProvider is authorizedIdentityProvider for SAML providers.
 func (a *API) authorizedSAMLProvider(ctx context.Context, c *authz.Caller, action, arn string, call *authz.Call) (*warden.SAMLProvider, error) {
-	p, lookupErr := a.store.SAMLProvider(ctx, account(c), arn)
-	if lookupErr != nil && warden.ErrorCode(lookupErr) != warden.ENoSuchEntity {
-		return nil, lookupErr
-	}
-	if call == nil {
-		call = &authz.Call{}
-	}
-	call.Action, call.Resource = action, arn
-	if p != nil {
-		call.ResourceTags = p.Tags
-	}
-	if err := a.authorize(ctx, c, call); err != nil {
-		return nil, err
-	}
-	return p, lookupErr
+	return authorizedIdentityProvider(ctx, a, c, action, arn, call, a.store.SAMLProvider,
+		func(p *warden.SAMLProvider) []warden.Tag { return p.Tags })
 }
 
 // checkEncryption refuses the encryption settings Warden cannot honour.

@@ -418,8 +418,8 @@ func TestFailedUploadsLeaveNoTrace(t *testing.T) {
 			if got := get(t, s, "bucket", "key"); got != "original" {
 				t.Errorf("object now %q", got)
 			}
-			if left, _ := os.ReadDir(filepath.Join(dir, tmpDir)); len(left) != 0 {
-				t.Errorf("left in tmp/: %v", left)
+			if left, err := os.ReadDir(filepath.Join(dir, tmpDir)); err != nil || len(left) != 0 {
+				t.Errorf("left in tmp/: %v (%v)", left, err)
 			}
 		})
 	}
@@ -535,7 +535,10 @@ func TestConcurrentPuts(t *testing.T) {
 		if len(page.Contents) != writers*rounds+1 {
 			t.Errorf("%d objects listed, want %d", len(page.Contents), writers*rounds+1)
 		}
-		info, _ := store.HeadObject(ctx, "bucket", "shared")
+		info, err := store.HeadObject(ctx, "bucket", "shared")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if sum := md5.Sum([]byte(shared)); info.ETag != `"`+hex.EncodeToString(sum[:])+`"` {
 			t.Errorf("shared key's metadata %+v does not belong to its data %q", info, shared)
 		}

@@ -246,8 +246,11 @@ func TestKeySetFetchRefusals(t *testing.T) {
 	t.Run("error status", func(t *testing.T) {
 		srv := newJWKSServer(t, key)
 		srv.setFailing(true)
-		ks, _ := NewKeySet(Source{Issuer: testIssuer, Location: srv.URL})
-		_, err := ks.keys(t.Context(), testIssuer, "k1", "RS256")
+		ks, err := NewKeySet(Source{Issuer: testIssuer, Location: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ks.keys(t.Context(), testIssuer, "k1", "RS256")
 		if warden.ErrorCode(err) != warden.EIDPCommunicationError || !strings.Contains(err.Error(), "503") {
 			t.Fatalf("keys = %v; want IDPCommunicationError with the status", err)
 		}
@@ -263,7 +266,10 @@ func TestKeySetFetchRefusals(t *testing.T) {
 			w.Write([]byte(`]}`))
 		}))
 		t.Cleanup(srv.Close)
-		ks, _ := NewKeySet(Source{Issuer: testIssuer, Location: srv.URL})
+		ks, err := NewKeySet(Source{Issuer: testIssuer, Location: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := ks.keys(t.Context(), testIssuer, "k1", "RS256"); warden.ErrorCode(err) != warden.EIDPCommunicationError || !strings.Contains(err.Error(), "larger than") {
 			t.Fatalf("keys = %v", err)
 		}

@@ -10,10 +10,10 @@ import (
 	"github.com/warden-iam/warden/policy"
 )
 
-// roleSessionRequest is what AssumeRole, AssumeRoleWithWebIdentity and a
-// service assuming a role ask for, once decoded.
+// roleSessionRequest is what AssumeRole, AssumeRoleWithWebIdentity,
+// AssumeRoleWithSAML and a service assuming a role ask for, once decoded.
 type roleSessionRequest struct {
-	action         string // sts:AssumeRole or sts:AssumeRoleWithWebIdentity
+	action         string // sts:AssumeRole, sts:AssumeRoleWithWebIdentity or sts:AssumeRoleWithSAML
 	roleARN        string
 	sessionName    string
 	duration       *int32

@@ -136,19 +136,8 @@ func (a *API) federatedCaller(ctx context.Context, c *authz.Caller, providerARN 
 }
 
 // assertedSessionTags turns the PrincipalTag attributes into a request's
-// tags, with the rules of session tags passed as parameters ("Passing
-// session tags using AssumeRoleWithSAML"); an assertion that breaks them
-// is refused as an invalid token.
+// tags ("Passing session tags using AssumeRoleWithSAML"); an assertion that
+// breaks the rules of session tags is refused as an invalid token.
 func assertedSessionTags(c *saml.Claims) ([]s.Tag, error) {
-	tags := make([]s.Tag, len(c.PrincipalTags))
-	for i, t := range c.PrincipalTags {
-		tags[i] = s.Tag{Key: t.Key, Value: t.Value}
-	}
-	if err := warden.ValidateTags(c.PrincipalTags); err != nil {
-		return nil, warden.Errorf(warden.EInvalidIdentityToken, "The session tags of the SAML assertion are not valid: %s", warden.ErrorMessage(err))
-	}
-	if _, _, err := sessionTags(tags, c.TransitiveTagKeys, nil); err != nil {
-		return nil, warden.Errorf(warden.EInvalidIdentityToken, "The session tags of the SAML assertion are not valid: %s", warden.ErrorMessage(err))
-	}
-	return tags, nil
+	return federatedSessionTags(c.PrincipalTags, c.TransitiveTagKeys, warden.EInvalidIdentityToken, "The session tags of the SAML assertion are not valid")
 }

@@ -56,6 +56,25 @@ func sessionTags(in []s.Tag, transitiveKeys []string, inherited *warden.Session)
 	return tags, transitive, nil
 }
 
+// federatedSessionTags turns the session tags an identity provider vouches
+// for into a request's tags, with the rules of session tags passed as
+// parameters; tags that break them are refused with code, the message
+// starting with refusal.
+func federatedSessionTags(in []warden.Tag, transitiveKeys []string, code, refusal string) ([]s.Tag, error) {
+	tags := make([]s.Tag, len(in))
+	for i, t := range in {
+		tags[i] = s.Tag{Key: t.Key, Value: t.Value}
+	}
+	err := warden.ValidateTags(in)
+	if err == nil {
+		_, _, err = sessionTags(tags, transitiveKeys, nil)
+	}
+	if err != nil {
+		return nil, warden.Errorf(code, "%s: %s", refusal, warden.ErrorMessage(err))
+	}
+	return tags, nil
+}
+
 // sessionPolicies reads the inline session policy and the managed ones
 // named by ARN (their default versions, from the account the session
 // belongs to), refusing a malformed inline policy as MalformedPolicyDocument.
@@ -115,13 +134,11 @@ const packedPolicyLimit = 1536
 func packedSize(inline *string, arns []s.PolicyDescriptorType, tags []warden.Tag, transitive []string) (int32, error) {
 	var buf bytes.Buffer
 	if inline != nil {
-		compact := new(bytes.Buffer)
 		for _, r := range *inline {
 			if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
-				compact.WriteRune(r)
+				buf.WriteRune(r)
 			}
 		}
-		buf.Write(compact.Bytes())
 	}
 	for _, d := range arns {
 		if d.Arn != nil {

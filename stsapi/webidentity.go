@@ -71,25 +71,7 @@ func (a *API) assumeRoleWithWebIdentity(ctx context.Context, c *authz.Caller, in
 		}
 	}
 
-	// The caller is anonymous, known only by the provider that vouched for
-	// it, whoever signed the request.
-	anonymous := &authz.Caller{
-		Principal:       &warden.Principal{Kind: warden.PrincipalAnonymous},
-		SourceIP:        c.SourceIP,
-		SecureTransport: c.SecureTransport,
-		UserAgent:       c.UserAgent,
-		Region:          c.Region,
-		Time:            c.Time,
-		Federated:       provider.ARN,
-	}
-	if anonymous.Region == "" {
-		// An unsigned request names no region: it is served by Warden's
-		// own, as a regional STS endpoint serves its region's.
-		if ep, err := a.store.Endpoint(ctx); err == nil {
-			anonymous.Region = ep.Region
-		}
-	}
-	rs, err := a.issueRoleSession(ctx, anonymous, r)
+	rs, err := a.issueRoleSession(ctx, a.federatedCaller(ctx, c, provider.ARN), r)
 	if err != nil {
 		return nil, err
 	}
@@ -174,18 +156,11 @@ func checkClaimedSourceIdentity(id string) error {
 }
 
 // claimedSessionTags turns the token's session tags claim into a request's
-// tags, with the rules of session tags passed as parameters; a token that
-// breaks them is a rejected claim.
+// tags; a token that breaks the rules of session tags is a rejected claim.
 func claimedSessionTags(st *oidc.SessionTags) ([]s.Tag, []string, error) {
-	tags := make([]s.Tag, len(st.Tags))
-	for i, t := range st.Tags {
-		tags[i] = s.Tag{Key: t.Key, Value: t.Value}
-	}
-	if err := warden.ValidateTags(st.Tags); err != nil {
-		return nil, nil, warden.Errorf(warden.EIDPRejectedClaim, "The session tags claim of the web identity token is not valid: %s", warden.ErrorMessage(err))
-	}
-	if _, _, err := sessionTags(tags, st.TransitiveKeys, nil); err != nil {
-		return nil, nil, warden.Errorf(warden.EIDPRejectedClaim, "The session tags claim of the web identity token is not valid: %s", warden.ErrorMessage(err))
+	tags, err := federatedSessionTags(st.Tags, st.TransitiveKeys, warden.EIDPRejectedClaim, "The session tags claim of the web identity token is not valid")
+	if err != nil {
+		return nil, nil, err
 	}
 	return tags, st.TransitiveKeys, nil
 }

@@ -207,7 +207,7 @@ func (g *generator) ruleFor(owner string, m *smithy.Member) (string, error) {
 	var enum []string
 	if target.Type == "enum" {
 		for _, em := range target.Members {
-			enum = append(enum, enumValue(em))
+			enum = append(enum, em.EnumValue())
 		}
 	}
 	name := smithy.Unexported(smithy.LocalName(m.Target)) + "Rule"
@@ -253,9 +253,9 @@ func (g *generator) ruleVars(f *smithy.File) error {
 			fields = append(fields, "Range: "+l)
 		}
 		if p := r.pattern; p.expr != "" {
-			pattern := fmt.Sprintf("Display: %s, Expr: %s", goString(p.display), goString(p.expr))
+			pattern := fmt.Sprintf("Display: %s, Expr: %s", smithy.GoString(p.display), smithy.GoString(p.expr))
 			if p.reject != "" {
-				pattern += ", Reject: " + goString(p.reject)
+				pattern += ", Reject: " + smithy.GoString(p.reject)
 			}
 			fields = append(fields, "Pattern: &awsquery.Pattern{"+pattern+"}")
 		}
@@ -291,13 +291,4 @@ func limits(trait map[string]any) string {
 		return ""
 	}
 	return "awsquery.Limits{" + strings.Join(fields, ", ") + "}"
-}
-
-// goString quotes s as a raw string literal when it can, since patterns
-// are full of backslashes.
-func goString(s string) string {
-	if strings.ContainsAny(s, "`\r") {
-		return strconv.Quote(s)
-	}
-	return "`" + s + "`"
 }

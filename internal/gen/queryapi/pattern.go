@@ -3,8 +3,9 @@ package main
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // goPattern is a Smithy pattern made ready for Go's RE2 engine.
@@ -60,9 +61,9 @@ func translatePattern(pattern string) (goPattern, error) {
 		if anchored {
 			source = "^(?:" + display + ")$"
 		}
-		expr, err := translateEscapes(source)
+		expr, err := smithy.TranslateEscapes(source)
 		if err != nil {
-			return goPattern{}, err
+			return goPattern{}, fmt.Errorf("pattern %q: %w", pattern, err)
 		}
 		p = goPattern{expr: expr}
 	}
@@ -73,44 +74,4 @@ func translatePattern(pattern string) (goPattern, error) {
 		}
 	}
 	return p, nil
-}
-
-// translateEscapes rewrites the \u escapes of an ECMA-262 pattern.
-func translateEscapes(pattern string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		if c != '\\' || i+1 >= len(pattern) {
-			b.WriteByte(c)
-			continue
-		}
-		next := pattern[i+1]
-		if next != 'u' {
-			b.WriteByte(c)
-			b.WriteByte(next)
-			i++
-			continue
-		}
-		digits := hexRun(pattern[i+2:], 6)
-		if len(digits) < 4 {
-			return "", fmt.Errorf("pattern %q: malformed \\u escape at offset %d", pattern, i)
-		}
-		if len(digits) > 4 {
-			if cp, _ := strconv.ParseUint(digits, 16, 32); cp < 0x10000 || cp > 0x10FFFF {
-				digits = digits[:4]
-			}
-		}
-		b.WriteString(`\x{` + digits + `}`)
-		i += 1 + len(digits)
-	}
-	return b.String(), nil
-}
-
-// hexRun returns the leading hex digits of s, at most limit of them.
-func hexRun(s string, limit int) string {
-	n := 0
-	for n < len(s) && n < limit && strings.IndexByte("0123456789abcdefABCDEF", s[n]) >= 0 {
-		n++
-	}
-	return s[:n]
 }

@@ -203,7 +203,7 @@ func (g *generator) literal(id string, def any) (string, error) {
 			return "", nil
 		case s.Type == "enum":
 			for _, m := range s.Members {
-				if enumValue(m) == v {
+				if m.EnumValue() == v {
 					return smithy.EnumConstName(g.typeNames[id], m.Name), nil
 				}
 			}
@@ -410,7 +410,7 @@ func (g *generator) ruleFor(owner string, m *smithy.Member) (string, error) {
 	var enum []string
 	if target.Type == "enum" {
 		for _, em := range target.Members {
-			enum = append(enum, enumValue(em))
+			enum = append(enum, em.EnumValue())
 		}
 	}
 	name := smithy.Unexported(smithy.LocalName(m.Target)) + "Rule"
@@ -459,7 +459,7 @@ func (g *generator) ruleVars(f *smithy.File) error {
 			fields = append(fields, "Range: "+l)
 		}
 		if p := r.pattern; p.expr != "" {
-			pattern := fmt.Sprintf("Display: %s, Expr: %s", goString(p.display), goString(p.expr))
+			pattern := fmt.Sprintf("Display: %s, Expr: %s", smithy.GoString(p.display), smithy.GoString(p.expr))
 			if len(p.require) > 0 {
 				pattern += ", Require: " + goStrings(p.require)
 			}
@@ -502,19 +502,10 @@ func limits(trait map[string]any) string {
 	return "restjson.Limits{" + strings.Join(fields, ", ") + "}"
 }
 
-// goString quotes s as a raw string literal when it can, since patterns
-// are full of backslashes.
-func goString(s string) string {
-	if strings.ContainsAny(s, "`\r") {
-		return strconv.Quote(s)
-	}
-	return "`" + s + "`"
-}
-
 func goStrings(ss []string) string {
 	quoted := make([]string, len(ss))
 	for i, s := range ss {
-		quoted[i] = goString(s)
+		quoted[i] = smithy.GoString(s)
 	}
 	return "[]string{" + strings.Join(quoted, ", ") + "}"
 }

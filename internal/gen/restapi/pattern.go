@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/warden-iam/warden/internal/gen/smithy"
 )
 
 // goPattern is a Smithy pattern made ready for Go's RE2 engine.
@@ -58,7 +60,7 @@ func translatePattern(pattern string) (goPattern, error) {
 			if end < 0 {
 				return goPattern{}, fmt.Errorf("pattern %q: unbalanced lookahead", pattern)
 			}
-			look, err := translateEscapes(body[3:end])
+			look, err := smithy.TranslateEscapes(body[3:end])
 			if err != nil {
 				return goPattern{}, fmt.Errorf("pattern %q: %w", pattern, err)
 			}
@@ -73,7 +75,7 @@ func translatePattern(pattern string) (goPattern, error) {
 	if strings.Contains(body, "(?=") || strings.Contains(body, "(?!") || strings.Contains(body, "(?<") {
 		return goPattern{}, fmt.Errorf("pattern %q uses a lookaround RE2 cannot run", pattern)
 	}
-	expr, err := translateEscapes(body)
+	expr, err := smithy.TranslateEscapes(body)
 	if err != nil {
 		return goPattern{}, fmt.Errorf("pattern %q: %w", pattern, err)
 	}
@@ -128,50 +130,6 @@ func closingParen(s string) int {
 		}
 	}
 	return -1
-}
-
-// translateEscapes rewrites the \u escapes of an ECMA-262 pattern as RE2's
-// \x{…}. Five or six hex digits naming a supplementary code point
-// ("\u10FFFF") are read as one escape: some models write the supplementary
-// planes that way, and ECMA-262's reading, \u10FF followed by "FF", is
-// plainly not what they mean.
-func translateEscapes(pattern string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		if c != '\\' || i+1 >= len(pattern) {
-			b.WriteByte(c)
-			continue
-		}
-		next := pattern[i+1]
-		if next != 'u' {
-			b.WriteByte(c)
-			b.WriteByte(next)
-			i++
-			continue
-		}
-		digits := hexRun(pattern[i+2:], 6)
-		if len(digits) < 4 {
-			return "", fmt.Errorf("malformed \\u escape at offset %d", i)
-		}
-		if len(digits) > 4 {
-			if cp, _ := strconv.ParseUint(digits, 16, 32); cp < 0x10000 || cp > 0x10FFFF {
-				digits = digits[:4]
-			}
-		}
-		b.WriteString(`\x{` + digits + `}`)
-		i += 1 + len(digits)
-	}
-	return b.String(), nil
-}
-
-// hexRun returns the leading hex digits of s, at most limit of them.
-func hexRun(s string, limit int) string {
-	n := 0
-	for n < len(s) && n < limit && strings.IndexByte("0123456789abcdefABCDEF", s[n]) >= 0 {
-		n++
-	}
-	return s[:n]
 }
 
 // maxRepeat is the largest count RE2 accepts in a repetition.

@@ -52,18 +52,9 @@ func (g *generator) enumType(f *smithy.File, name string, s *smithy.Shape) {
 	f.P("type %s string\n", name)
 	f.P("const (")
 	for _, m := range s.Members {
-		f.P("%s %s = %q", smithy.EnumConstName(name, m.Name), name, enumValue(m))
+		f.P("%s %s = %q", smithy.EnumConstName(name, m.Name), name, m.EnumValue())
 	}
 	f.P(")\n")
-}
-
-// enumValue is the wire value of an enum member: its enumValue trait, or
-// its name.
-func enumValue(m *smithy.Member) string {
-	if v := smithy.TraitString(m.Traits, smithy.TraitEnumValue); v != "" {
-		return v
-	}
-	return m.Name
 }
 
 // structType writes a structure or union. Members bound to an event

@@ -39,3 +39,12 @@ func TraitString(traits map[string]any, name string) string {
 	s, _ := traits[name].(string)
 	return s
 }
+
+// EnumValue is the wire value of an enum member: its enumValue trait, or
+// its name.
+func (m *Member) EnumValue() string {
+	if v := TraitString(m.Traits, TraitEnumValue); v != "" {
+		return v
+	}
+	return m.Name
+}
