@@ -28,16 +28,9 @@ func (a *API) findAgent(ctx context.Context, c *authz.Caller, domainID, id strin
 }
 
 // authorizeAgent authorizes an operation on an existing agent, which IAM
-// lists with the Agent and Domain resource types, and returns why it
-// cannot go on when the domain is not ACTIVE or the agent does not exist.
+// lists with the Agent and Domain resource types.
 func (a *API) authorizeAgent(ctx context.Context, c *authz.Caller, op *restjson.Operation, d *domainRef, ref *resourceRef) error {
-	if err := a.authorize(ctx, c, op.Action, authz.Call{}, ref.target, d.target); err != nil {
-		return err
-	}
-	if err := d.active(); err != nil {
-		return err
-	}
-	return ref.missing
+	return a.authorizeExisting(ctx, c, op, d, ref, ref.target, d.target)
 }
 
 func (a *API) createAgent(ctx context.Context, c *authz.Caller, op *restjson.Operation, in *s.CreateAgentInput) (*s.CreateAgentOutput, error) {

@@ -213,6 +213,20 @@ func find(c *authz.Caller, d *domainRef, kind warden.ConsoleKind, id string, loo
 	return ref, nil
 }
 
+// authorizeExisting authorizes an operation on an existing resource of a
+// domain, on targets (the resource types IAM lists for the action, in its
+// order), and then returns why the operation cannot go on: the domain is
+// not ACTIVE, or the resource does not exist.
+func (a *API) authorizeExisting(ctx context.Context, c *authz.Caller, op *restjson.Operation, d *domainRef, ref *resourceRef, targets ...target) error {
+	if err := a.authorize(ctx, c, op.Action, authz.Call{}, targets...); err != nil {
+		return err
+	}
+	if err := d.active(); err != nil {
+		return err
+	}
+	return ref.missing
+}
+
 // tagsIn turns a request's tag map into tags sorted by key, the order in
 // which aws:TagKeys lists them.
 func tagsIn(m map[string]string) []warden.Tag {

@@ -31,13 +31,7 @@ func (a *API) findIntegration(ctx context.Context, c *authz.Caller, domainID, id
 // integration, which IAM lists with the Domain and Integration resource
 // types.
 func (a *API) authorizeIntegration(ctx context.Context, c *authz.Caller, op *restjson.Operation, d *domainRef, ref *resourceRef) error {
-	if err := a.authorize(ctx, c, op.Action, authz.Call{}, d.target, ref.target); err != nil {
-		return err
-	}
-	if err := d.active(); err != nil {
-		return err
-	}
-	return ref.missing
+	return a.authorizeExisting(ctx, c, op, d, ref, d.target, ref.target)
 }
 
 // checkIntegration checks what the model cannot: the endpoint is an https

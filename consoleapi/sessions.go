@@ -31,13 +31,7 @@ func (a *API) findSession(ctx context.Context, c *authz.Caller, domainID, id str
 // authorizeSession authorizes an operation on an existing session, which
 // IAM lists with the Domain and Session resource types.
 func (a *API) authorizeSession(ctx context.Context, c *authz.Caller, op *restjson.Operation, d *domainRef, ref *resourceRef) error {
-	if err := a.authorize(ctx, c, op.Action, authz.Call{}, d.target, ref.target); err != nil {
-		return err
-	}
-	if err := d.active(); err != nil {
-		return err
-	}
-	return ref.missing
+	return a.authorizeExisting(ctx, c, op, d, ref, d.target, ref.target)
 }
 
 // createSession is authorized on the new session, the agent and the

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/warden-iam/warden"
-	"github.com/warden-iam/warden/authz"
 )
 
 // maxSourceBytes bounds one input document of a patient insights job.
@@ -160,7 +159,7 @@ func (a *API) execute(ctx context.Context, job *warden.PatientInsightsJob) (outp
 	for _, src := range req.InputDataConfig.S3Sources {
 		body, err := a.opts.Storage.GetObject(ctx, caller, src.Uri, maxSourceBytes)
 		if err != nil {
-			return "", fmt.Sprintf("Could not read %s: %s", src.Uri, deniedWording(err, "s3:GetObject"))
+			return "", fmt.Sprintf("Could not read %s: %s", src.Uri, DeniedWording(err, "s3:GetObject"))
 		}
 		sum := sha256.Sum256(body)
 		out.Sources = append(out.Sources, sourceSummary{URI: src.Uri, Bytes: len(body), SHA256: hex.EncodeToString(sum[:])})
@@ -172,7 +171,7 @@ func (a *API) execute(ctx context.Context, job *warden.PatientInsightsJob) (outp
 	}
 	uri := strings.TrimSuffix(req.OutputDataConfig.S3OutputPath, "/") + "/" + job.ID + "/" + outputName
 	if err := a.opts.Storage.PutObject(ctx, caller, uri, "application/json", body); err != nil {
-		return "", fmt.Sprintf("Could not write %s: %s", uri, deniedWording(err, "s3:PutObject"))
+		return "", fmt.Sprintf("Could not write %s: %s", uri, DeniedWording(err, "s3:PutObject"))
 	}
 	return uri, ""
 }
@@ -194,25 +193,4 @@ type sourceSummary struct {
 	URI    string `json:"uri"`
 	Bytes  int    `json:"bytes"`
 	SHA256 string `json:"sha256"`
-}
-
-// DeniedWording is deniedWording for the other services whose jobs run
-// as a customer's role (codingapi).
-func DeniedWording(err error, action string) string { return deniedWording(err, action) }
-
-// deniedWording is a failure's message for a job's statusDetails: a
-// denial names the action, the resource and why, as AWS's messages do
-// ("… is not authorized to perform: sts:AssumeRole on resource: ROLE
-// because no resource-based policy allows the sts:AssumeRole action"),
-// even where the service's own wording leaves the reason out.
-func deniedWording(err error, action string) string {
-	msg := warden.ErrorMessage(err)
-	d, ok := errors.AsType[*authz.Denied](err)
-	if !ok || d.Explanation == nil {
-		return msg
-	}
-	if phrase := d.Explanation.Reason.Phrase(action); phrase != "" && !strings.Contains(msg, phrase) {
-		msg += " " + phrase
-	}
-	return msg
 }

@@ -311,10 +311,10 @@ func (a *API) writeArtifacts(ctx context.Context, st *scribeStream) (audioURI, r
 		return "", "", "An internal error occurred."
 	}
 	if err := a.opts.Storage.PutObject(ctx, caller, audioURI, contentType, st.audio.Bytes()); err != nil {
-		return "", "", fmt.Sprintf("Could not write %s: %s", audioURI, deniedWording(err, "s3:PutObject"))
+		return "", "", fmt.Sprintf("Could not write %s: %s", audioURI, DeniedWording(err, "s3:PutObject"))
 	}
 	if err := a.opts.Storage.PutObject(ctx, caller, recordURI, "application/json", record); err != nil {
-		return "", "", fmt.Sprintf("Could not write %s: %s", recordURI, deniedWording(err, "s3:PutObject"))
+		return "", "", fmt.Sprintf("Could not write %s: %s", recordURI, DeniedWording(err, "s3:PutObject"))
 	}
 	return audioURI, recordURI, ""
 }

@@ -2,8 +2,10 @@ package healthapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/warden-iam/warden"
@@ -94,10 +96,28 @@ func AssumeDomainRole(ctx context.Context, store warden.HealthService, roles Rol
 		SessionName: w.SessionName, Region: w.Region,
 	})
 	if err != nil {
-		return nil, fmt.Sprintf("Amazon Connect Health could not assume role %s: %s", role, deniedWording(err, "sts:AssumeRole"))
+		return nil, fmt.Sprintf("Amazon Connect Health could not assume role %s: %s", role, DeniedWording(err, "sts:AssumeRole"))
 	}
 	return &authz.Caller{
 		Principal: sess.Principal(), AccessKeyID: sess.AccessKeyID, Temporary: true, SecureTransport: true,
 		UserAgent: warden.HealthServicePrincipal, Region: w.Region, Time: now,
 	}, ""
+}
+
+// DeniedWording is a failure's message for a job's statusDetails: a
+// denial names the action, the resource and why, as AWS's messages do
+// ("… is not authorized to perform: sts:AssumeRole on resource: ROLE
+// because no resource-based policy allows the sts:AssumeRole action"),
+// even where the service's own wording leaves the reason out. Every
+// service whose background work runs as a customer's role uses it.
+func DeniedWording(err error, action string) string {
+	msg := warden.ErrorMessage(err)
+	d, ok := errors.AsType[*authz.Denied](err)
+	if !ok || d.Explanation == nil {
+		return msg
+	}
+	if phrase := d.Explanation.Reason.Phrase(action); phrase != "" && !strings.Contains(msg, phrase) {
+		msg += " " + phrase
+	}
+	return msg
 }
