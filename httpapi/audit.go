@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"iter"
 	"maps"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/warden-iam/warden"
+	"github.com/warden-iam/warden/authz"
 )
 
 // Auditor keeps the audit trail (audit.Writer). Record is called once for
@@ -37,25 +39,17 @@ func (s *Server) audit(r *http.Request, rec *requestRecord) {
 		UserAgent: truncate(r.UserAgent(), maxAuditUserAgent),
 		Region:    rec.region,
 		Action:    truncate(rec.action, maxAuditAction),
+		Service:   rec.namespace(),
 		ErrorCode: rec.code,
 	}
+	// JSON and restJson1 callers get the service's own name for an error
+	// (AccessDeniedException), and CloudTrail records that one.
 	switch {
-	case rec.service != nil:
-		e.Service = rec.service.ARNNamespace
-	// JSON and restJson1 callers get the service's own name for an
-	// error (AccessDeniedException), and CloudTrail records that one.
+	case rec.err == nil:
 	case rec.json != nil:
-		e.Service = rec.json.ARNNamespace
-		if rec.err != nil {
-			e.ErrorCode = rec.json.Code(rec.err)
-		}
+		e.ErrorCode = rec.json.Code(rec.err)
 	case rec.rest != nil:
-		e.Service = rec.rest.ARNNamespace
-		if rec.err != nil {
-			e.ErrorCode = rec.rest.ErrorType(rec.code)
-		}
-	case rec.object != "":
-		e.Service = rec.object
+		e.ErrorCode = rec.rest.ErrorType(rec.code)
 	}
 	if rec.identity != nil {
 		e.Identity = warden.NewAuditIdentity(rec.identity, rec.keyID)
@@ -69,7 +63,7 @@ func (s *Server) audit(r *http.Request, rec *requestRecord) {
 		e.RequestParameters = warden.NewAuditParameters(e.Service, rec.identity != nil, jsonMemberNames(rec.jsonBody))
 	}
 	rec.trace.Fill(e)
-	if d, ok := errorsAsDenied(rec.err); ok && e.Decision == warden.AuditNoDecision {
+	if d, ok := errors.AsType[*authz.Denied](rec.err); ok && e.Decision == warden.AuditNoDecision {
 		// A denial decided without Authorize still says why.
 		d.Fill(e)
 	}
@@ -95,26 +89,34 @@ func jsonMemberNames(body []byte) iter.Seq2[string, string] {
 }
 
 // claimedAccessKeyID returns the access key ID a request that failed
-// authentication was signed with, from the Credential of its Authorization
-// header or its X-Amz-Credential query parameter ("Authenticating Requests
-// (AWS Signature Version 4)"), or "" when it names none that looks like
+// authentication was signed with, or "" when it names none that looks like
 // one. Attempts with unknown or revoked keys are what an audit is read for.
 func claimedAccessKeyID(r *http.Request) string {
+	id, _, _ := strings.Cut(claimedCredential(r), "/")
+	if !looksLikeAccessKeyID(id) {
+		return ""
+	}
+	return id
+}
+
+// claimedCredential returns, unchecked, the credential a request claims
+// to be signed with (AKID/DATE/REGION/SERVICE/aws4_request), from the
+// Credential of its Authorization header or its X-Amz-Credential query
+// parameter ("Authenticating Requests (AWS Signature Version 4)"), or "".
+// The verifier checks the claim; this serves what comes before it or
+// after it failed.
+func claimedCredential(r *http.Request) string {
 	var credential string
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		_, after, ok := strings.Cut(auth, "Credential=")
 		if !ok {
 			return ""
 		}
-		credential = after
+		credential, _, _ = strings.Cut(after, ",")
 	} else if r.URL.RawQuery != "" {
 		credential = r.URL.Query().Get("X-Amz-Credential")
 	}
-	id, _, _ := strings.Cut(credential, "/")
-	if !looksLikeAccessKeyID(id) {
-		return ""
-	}
-	return id
+	return strings.TrimSpace(credential)
 }
 
 // looksLikeAccessKeyID accepts what IAM documents for AccessKeyId: 16 to

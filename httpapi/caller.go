@@ -21,6 +21,18 @@ func (s *Server) signedBy(rec *requestRecord, auth *sigv4.Result, namespace stri
 	return principal
 }
 
+// scopedTo refuses a request whose credential scope names a service other
+// than the one its API signs as (the verifier only checked that this
+// endpoint serves it), counting it as an authentication failure.
+func (s *Server) scopedTo(auth *sigv4.Result, signingName string) error {
+	if auth.Service == signingName {
+		return nil
+	}
+	err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", signingName)
+	s.metrics.authFailure(warden.ErrorCode(err))
+	return err
+}
+
 // caller is the caller of a request, with what the transport knows of it,
 // whatever protocol it came in: the principal that signed it, or, for an
 // operation served unsigned, the principal its handler is to check (auth

@@ -61,9 +61,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, rec *requestR
 		fail(jsonAuthError(err))
 		return
 	}
-	if auth.Service != svc.SigningName {
-		err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", svc.SigningName)
-		s.metrics.authFailure(warden.ErrorCode(err))
+	if err := s.scopedTo(auth, svc.SigningName); err != nil {
 		fail(jsonAuthError(err))
 		return
 	}

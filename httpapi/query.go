@@ -46,9 +46,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, rec *request
 	auth, err := s.verifier.Verify(r, body)
 	switch {
 	case err == nil:
-		if auth.Service != rec.service.SigningName {
-			err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", rec.service.SigningName)
-			s.metrics.authFailure(warden.ErrorCode(err))
+		if err := s.scopedTo(auth, rec.service.SigningName); err != nil {
 			fail(err)
 			return
 		}
@@ -100,11 +98,4 @@ var unsignedOperations = map[string]bool{
 // only for carrying no signature at all may go on as an anonymous caller.
 func unsignedOperation(svc *awsquery.Service, action string, err error) bool {
 	return warden.ErrorCode(err) == warden.EMissingAuthenticationToken && unsignedOperations[svc.SigningName+":"+action]
-}
-
-func errorsAsDenied(err error) (*authz.Denied, bool) {
-	if err == nil {
-		return nil, false
-	}
-	return errors.AsType[*authz.Denied](err)
 }

@@ -73,9 +73,7 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, rec *requestR
 		fail(err)
 		return
 	}
-	if auth.Service != svc.SigningName {
-		err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", svc.SigningName)
-		s.metrics.authFailure(warden.ErrorCode(err))
+	if err := s.scopedTo(auth, svc.SigningName); err != nil {
 		fail(err)
 		return
 	}
@@ -124,21 +122,9 @@ func (s *Server) restRoute(r *http.Request) (RestAPI, *restjson.Match, error) {
 }
 
 // scopeService returns the service of the credential scope a request
-// claims (Credential=AKID/DATE/REGION/SERVICE/aws4_request, in the
-// Authorization header or the X-Amz-Credential query parameter), or "".
-// It only picks an API; the verifier checks the claim.
+// claims, or "". It only picks an API; the verifier checks the claim.
 func scopeService(r *http.Request) string {
-	var credential string
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		_, after, ok := strings.Cut(auth, "Credential=")
-		if !ok {
-			return ""
-		}
-		credential, _, _ = strings.Cut(after, ",")
-	} else if r.URL.RawQuery != "" {
-		credential = r.URL.Query().Get("X-Amz-Credential")
-	}
-	parts := strings.Split(strings.TrimSpace(credential), "/")
+	parts := strings.Split(claimedCredential(r), "/")
 	if len(parts) != 5 {
 		return ""
 	}

@@ -7,8 +7,10 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -165,14 +167,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
 			rec.err = fmt.Errorf("panic: %v", v)
-			rec.code = warden.EInternalFailure
-			if rec.service != nil {
-				rec.service.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
-			} else if rec.json != nil {
-				rec.json.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
-			} else if rec.rest != nil {
-				rec.rest.WriteError(w, rec.id, &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err})
-			} else {
+			rec.code, rec.status = warden.EInternalFailure, http.StatusInternalServerError
+			internal := &warden.Error{Code: warden.EInternalFailure, Message: "An internal error occurred.", Err: rec.err}
+			switch {
+			case rec.service != nil:
+				rec.service.WriteError(w, rec.id, internal)
+			case rec.json != nil:
+				rec.json.WriteError(w, rec.id, internal)
+			case rec.rest != nil:
+				rec.rest.WriteError(w, rec.id, internal)
+			default:
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}
@@ -226,18 +230,23 @@ type requestRecord struct {
 	event warden.AuditEvent
 }
 
+// namespace is the IAM prefix of the service the request was for, "" when
+// that is not known.
+func (rec *requestRecord) namespace() string {
+	switch {
+	case rec.service != nil:
+		return rec.service.ARNNamespace
+	case rec.json != nil:
+		return rec.json.ARNNamespace
+	case rec.rest != nil:
+		return rec.rest.ARNNamespace
+	}
+	return rec.object
+}
+
 func (s *Server) finish(r *http.Request, rec *requestRecord) {
 	elapsed := s.now().Sub(rec.start)
-	service := "unknown"
-	if rec.service != nil {
-		service = rec.service.ARNNamespace
-	} else if rec.json != nil {
-		service = rec.json.ARNNamespace
-	} else if rec.rest != nil {
-		service = rec.rest.ARNNamespace
-	} else if rec.object != "" {
-		service = rec.object
-	}
+	service := cmp.Or(rec.namespace(), "unknown")
 	action := rec.action
 	if action == "" {
 		action = "unknown"
@@ -261,7 +270,7 @@ func (s *Server) finish(r *http.Request, rec *requestRecord) {
 		if rec.err != nil {
 			attrs = append(attrs, slog.String("error", rec.err.Error()))
 		}
-		if d, ok := errorsAsDenied(rec.err); ok {
+		if d, ok := errors.AsType[*authz.Denied](rec.err); ok {
 			attrs = append(attrs, slog.Any("explanation", d.Explanation))
 		}
 		if rec.status >= 500 {

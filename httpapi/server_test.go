@@ -167,6 +167,9 @@ func TestServeErrors(t *testing.T) {
 			if tt.name == "handler panic" && strings.Contains(w.Body.String(), "handler bug") {
 				t.Error("the panic's text leaked to the client")
 			}
+			if tt.name == "handler panic" && (!strings.Contains(logs.String(), `"status":500`) || !strings.Contains(logs.String(), `"level":"ERROR"`)) {
+				t.Errorf("the access log does not record the panic as a 500 error: %s", logs)
+			}
 		})
 	}
 }

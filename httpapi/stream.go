@@ -140,9 +140,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, rec *reques
 // members) are set on success.
 func (s *Server) openStream(r *http.Request, rec *requestRecord, api StreamAPI, op *restjson.Operation, m *restjson.Match, auth *sigv4.Result) (*openedStream, error) {
 	svc := api.Service()
-	if auth.Service != svc.SigningName {
-		err := warden.Errorf(warden.ESignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'. ", svc.SigningName)
-		s.metrics.authFailure(warden.ErrorCode(err))
+	if err := s.scopedTo(auth, svc.SigningName); err != nil {
 		return nil, err
 	}
 	principal := s.signedBy(rec, auth, svc.ARNNamespace)

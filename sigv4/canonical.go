@@ -19,6 +19,12 @@ func appendCanonicalRequest(buf []byte, r *http.Request, params []queryParam, pr
 	buf = append(buf, r.Method...)
 	buf = append(buf, '\n')
 	buf = appendCanonicalURI(buf, escapedPath)
+	return appendCanonicalAfterURI(buf, r, params, presigned, signedHeaders, payloadHash)
+}
+
+// appendCanonicalAfterURI writes what follows the canonical URI in a
+// canonical request, which S3 builds alike.
+func appendCanonicalAfterURI(buf []byte, r *http.Request, params []queryParam, presigned bool, signedHeaders, payloadHash string) []byte {
 	buf = append(buf, '\n')
 	buf = appendCanonicalQuery(buf, params, presigned)
 	buf = append(buf, '\n')

@@ -161,17 +161,7 @@ func (v *Verifier) VerifyS3(r *http.Request) (*S3Result, error) {
 		return nil, &warden.Error{Code: warden.EInvalidToken, Message: "The provided token is malformed or otherwise invalid.", Op: op, Err: err}
 	}
 
-	res.Result = Result{
-		Credentials:   creds,
-		AccessKeyID:   c.credential.accessKeyID,
-		Region:        c.credential.region,
-		Service:       c.credential.service,
-		SignedAt:      c.signedAt,
-		Presigned:     c.presigned,
-		PayloadHash:   payload,
-		Signature:     c.signature,
-		SignedHeaders: c.signedHeaders,
-	}
+	res.Result = c.result(creds, payload)
 	res.key, res.amzDate, res.scope, res.seed = key, c.amzDate, c.credential.scope, c.mac
 	return res, nil
 }
@@ -334,14 +324,7 @@ func appendS3CanonicalRequest(buf []byte, r *http.Request, params []queryParam, 
 		escapedPath = "/"
 	}
 	buf = append(buf, escapedPath...)
-	buf = append(buf, '\n')
-	buf = appendCanonicalQuery(buf, params, presigned)
-	buf = append(buf, '\n')
-	buf = appendCanonicalHeaders(buf, r, signedHeaders)
-	buf = append(buf, '\n')
-	buf = append(buf, signedHeaders...)
-	buf = append(buf, '\n')
-	return append(buf, payloadHash...)
+	return appendCanonicalAfterURI(buf, r, params, presigned, signedHeaders, payloadHash)
 }
 
 // canonicalS3Path re-escapes an escaped path the way "Create a canonical

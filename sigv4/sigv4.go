@@ -199,7 +199,14 @@ func (v *Verifier) verify(r *http.Request, body []byte, eventStream bool) (*Resu
 		return nil, err
 	}
 
-	return &Result{
+	res := c.result(creds, payload)
+	return &res, nil
+}
+
+// result describes the request once its claim has been verified with
+// creds, the payload line that matched its signature.
+func (c *claim) result(creds *Credentials, payload string) Result {
+	return Result{
 		Credentials:   creds,
 		AccessKeyID:   c.credential.accessKeyID,
 		Region:        c.credential.region,
@@ -209,7 +216,7 @@ func (v *Verifier) verify(r *http.Request, body []byte, eventStream bool) (*Resu
 		PayloadHash:   payload,
 		Signature:     c.signature,
 		SignedHeaders: c.signedHeaders,
-	}, nil
+	}
 }
 
 // checkScope checks the credential scope against the request: the service
