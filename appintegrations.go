@@ -112,20 +112,7 @@ type CreateEventIntegrationInput struct {
 //
 // Returns ValidationError.
 func ValidateAppIntegrationsTags(tags []Tag) error {
-	if len(tags) > MaxAppIntegrationsTags {
-		return Errorf(EValidationError, "A resource can have at most %d tags.", MaxAppIntegrationsTags)
-	}
-	seen := make(map[string]bool, len(tags))
-	for _, t := range tags {
-		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
-			return Errorf(EValidationError, "Tag key %q is not allowed: the aws: prefix is reserved for AWS use.", t.Key)
-		}
-		if seen[t.Key] {
-			return Errorf(EValidationError, "Tag key %q is given more than once.", t.Key)
-		}
-		seen[t.Key] = true
-	}
-	return nil
+	return validateServiceTags(tags, MaxAppIntegrationsTags)
 }
 
 // AppIntegrationsService keeps AppIntegrations' event integrations. Every

@@ -273,8 +273,15 @@ type ConnectService interface {
 //
 // Returns ValidationError.
 func ValidateConnectTags(tags []Tag) error {
-	if len(tags) > MaxConnectTags {
-		return Errorf(EValidationError, "A resource can have at most %d tags.", MaxConnectTags)
+	return validateServiceTags(tags, MaxConnectTags)
+}
+
+// validateServiceTags is the tag check the restJson1 services (Amazon
+// Connect, AppIntegrations) share: at most limit tags, no key twice, none in
+// the reserved aws: namespace.
+func validateServiceTags(tags []Tag, limit int) error {
+	if len(tags) > limit {
+		return Errorf(EValidationError, "A resource can have at most %d tags.", limit)
 	}
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {

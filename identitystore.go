@@ -58,12 +58,7 @@ func NewIdentityStoreID() string {
 // NewIdentityStoreUserID returns a fresh user ID of a store: the store's
 // ten digits, a hyphen and a random UUID.
 func NewIdentityStoreUserID(storeID string) string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40 // version 4
-	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	h := hex.EncodeToString(b[:])
-	return strings.TrimPrefix(storeID, "d-") + "-" + h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	return strings.TrimPrefix(storeID, "d-") + "-" + NewJobID()
 }
 
 // The model's patterns of IdentityStoreId and ResourceId (a user ID),

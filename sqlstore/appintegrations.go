@@ -46,21 +46,9 @@ func (s *Store) eventIntegration(ctx context.Context, q querier, account, region
 }
 
 func eventIntegrationTags(ctx context.Context, q querier, account, region, name string) ([]warden.Tag, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag_key, tag_value FROM app_event_integration_tags
+	tags, err := queryTags(ctx, q, `SELECT tag_key, tag_value FROM app_event_integration_tags
 		WHERE account_id = $1 AND region = $2 AND name = $3`, account, region, name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var tags []warden.Tag
-	for rows.Next() {
-		var t warden.Tag
-		if err := rows.Scan(&t.Key, &t.Value); err != nil {
-			return nil, err
-		}
-		tags = append(tags, t)
-	}
-	return sortedTags(tags), rows.Err()
+	return sortedTags(tags), err
 }
 
 func putEventIntegrationTags(ctx context.Context, tx querier, account, region, name string, tags []warden.Tag) error {
@@ -122,7 +110,7 @@ func (s *Store) EventIntegration(ctx context.Context, account, region, name stri
 }
 
 func (s *Store) ListEventIntegrations(ctx context.Context, account, region string, opts warden.ListOptions) (*warden.Page[*warden.EventIntegration], error) {
-	pq, err := newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+	pq, err := pathlessPageQuery(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -194,14 +182,7 @@ func (s *Store) TagEventIntegration(ctx context.Context, account, region, name s
 		if err != nil {
 			return err
 		}
-		keys := make(map[string]bool, len(e.Tags)+len(tags))
-		for _, t := range e.Tags {
-			keys[t.Key] = true
-		}
-		for _, t := range tags {
-			keys[t.Key] = true
-		}
-		if len(keys) > warden.MaxAppIntegrationsTags {
+		if tagKeyCount(e.Tags, tags, nil) > warden.MaxAppIntegrationsTags {
 			return warden.Errorf(warden.ELimitExceeded, "A resource can have at most %d tags.", warden.MaxAppIntegrationsTags)
 		}
 		return putEventIntegrationTags(ctx, tx, account, region, name, tags)

@@ -304,7 +304,7 @@ func (s *Store) ConnectUser(ctx context.Context, account, region, instanceID, id
 }
 
 func (s *Store) ListConnectUsers(ctx context.Context, account, region, instanceID string, opts warden.ListOptions) (*warden.Page[*warden.ConnectUser], error) {
-	pq, err := newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+	pq, err := pathlessPageQuery(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +418,7 @@ func (s *Store) ConnectPhoneNumber(ctx context.Context, account, region, id stri
 }
 
 func (s *Store) ListConnectPhoneNumbers(ctx context.Context, account, region string, filter warden.ConnectPhoneNumberFilter, opts warden.ListOptions) (*warden.Page[*warden.ConnectPhoneNumber], error) {
-	pq, err := newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+	pq, err := pathlessPageQuery(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -565,18 +565,6 @@ func putConnectTags(ctx context.Context, tx querier, typ, id string, tags []ward
 
 // connectTags returns a resource's tags by key, in byte order.
 func connectTags(ctx context.Context, q querier, typ, id string) ([]warden.Tag, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag_key, tag_value FROM connect_tags WHERE resource_type = $1 AND resource_id = $2`, typ, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var tags []warden.Tag
-	for rows.Next() {
-		var t warden.Tag
-		if err := rows.Scan(&t.Key, &t.Value); err != nil {
-			return nil, err
-		}
-		tags = append(tags, t)
-	}
-	return sortedTags(tags), rows.Err()
+	tags, err := queryTags(ctx, q, `SELECT tag_key, tag_value FROM connect_tags WHERE resource_type = $1 AND resource_id = $2`, typ, id)
+	return sortedTags(tags), err
 }

@@ -266,14 +266,7 @@ func (s *Store) TagDomain(ctx context.Context, account, region, id string, tags 
 		if err != nil {
 			return err
 		}
-		keys := make(map[string]bool, len(existing)+len(tags))
-		for _, t := range existing {
-			keys[t.Key] = true
-		}
-		for _, t := range tags {
-			keys[t.Key] = true
-		}
-		if len(keys) > warden.MaxHealthTags {
+		if tagKeyCount(existing, tags, nil) > warden.MaxHealthTags {
 			return warden.Errorf(warden.ELimitExceeded, "A resource can have at most %d tags.", warden.MaxHealthTags)
 		}
 		return putDomainTags(ctx, tx, id, tags)
@@ -307,20 +300,8 @@ func putDomainTags(ctx context.Context, tx querier, domainID string, tags []ward
 // domainTags returns a domain's tags by key, in byte order (the order
 // does not depend on the database's collation).
 func domainTags(ctx context.Context, q querier, domainID string) ([]warden.Tag, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag_key, tag_value FROM health_domain_tags WHERE domain_id = $1`, domainID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var tags []warden.Tag
-	for rows.Next() {
-		var t warden.Tag
-		if err := rows.Scan(&t.Key, &t.Value); err != nil {
-			return nil, err
-		}
-		tags = append(tags, t)
-	}
-	return sortedTags(tags), rows.Err()
+	tags, err := queryTags(ctx, q, `SELECT tag_key, tag_value FROM health_domain_tags WHERE domain_id = $1`, domainID)
+	return sortedTags(tags), err
 }
 
 func sortedTags(tags []warden.Tag) []warden.Tag {
@@ -513,7 +494,7 @@ func creationKey(at int64, id string) string { return strconv.FormatInt(at, 10) 
 // creationPage validates list options for a list in creation order and
 // decodes their marker.
 func creationPage(opts warden.ListOptions) (pageQuery, creationAfter, error) {
-	pq, err := newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+	pq, err := pathlessPageQuery(opts)
 	if err != nil {
 		return pageQuery{}, creationAfter{}, err
 	}

@@ -720,14 +720,7 @@ func (s *Store) TagConsoleResource(ctx context.Context, account, region, domainI
 		if err != nil {
 			return err
 		}
-		keys := make(map[string]bool, len(existing)+len(tags))
-		for _, t := range existing {
-			keys[t.Key] = true
-		}
-		for _, t := range tags {
-			keys[t.Key] = true
-		}
-		if len(keys) > warden.MaxHealthTags {
+		if tagKeyCount(existing, tags, nil) > warden.MaxHealthTags {
 			return warden.Errorf(warden.ELimitExceeded, "A resource can have at most %d tags.", warden.MaxHealthTags)
 		}
 		return putConsoleTags(ctx, tx, kind, id, tags)
@@ -777,18 +770,6 @@ func putConsoleTags(ctx context.Context, tx querier, kind warden.ConsoleKind, id
 
 // consoleTags returns a resource's tags by key, in byte order.
 func consoleTags(ctx context.Context, q querier, kind warden.ConsoleKind, id string) ([]warden.Tag, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag_key, tag_value FROM health_console_tags WHERE kind = $1 AND resource_id = $2`, string(kind), id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var tags []warden.Tag
-	for rows.Next() {
-		var t warden.Tag
-		if err := rows.Scan(&t.Key, &t.Value); err != nil {
-			return nil, err
-		}
-		tags = append(tags, t)
-	}
-	return sortedTags(tags), rows.Err()
+	tags, err := queryTags(ctx, q, `SELECT tag_key, tag_value FROM health_console_tags WHERE kind = $1 AND resource_id = $2`, string(kind), id)
+	return sortedTags(tags), err
 }

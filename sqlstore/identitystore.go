@@ -155,7 +155,7 @@ func (s *Store) IdentityStoreUser(ctx context.Context, storeID, userID string) (
 }
 
 func (s *Store) ListIdentityStoreUsers(ctx context.Context, storeID, userName string, opts warden.ListOptions) (*warden.Page[*warden.IdentityStoreUser], error) {
-	pq, err := newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+	pq, err := pathlessPageQuery(opts)
 	if err != nil {
 		return nil, err
 	}

@@ -317,7 +317,7 @@ func orgPageQuery(opts warden.ListOptions) (pageQuery, error) {
 	case opts.MaxItems > 1000:
 		return pageQuery{}, warden.ReasonErrorf(warden.EInvalidInputException, warden.ReasonMaxValueExceeded, "The page size must be at most 1000.")
 	}
-	pq, err := newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+	pq, err := pathlessPageQuery(opts)
 	if err != nil {
 		return pageQuery{}, warden.ReasonErrorf(warden.EInvalidInputException, warden.ReasonInvalidNextToken, "The NextToken is not valid.")
 	}

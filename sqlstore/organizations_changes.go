@@ -191,16 +191,9 @@ func (s *Store) TagOrganizationResource(ctx context.Context, management, resourc
 		if err != nil {
 			return err
 		}
-		keys := map[string]bool{}
-		for _, t := range existing {
-			keys[t.Key] = true
-		}
-		for _, t := range tags {
-			keys[t.Key] = true
-		}
 		// Organizations reports the tag quota with a reason, where IAM
 		// answers LimitExceeded.
-		if len(keys) > s.quotas.TagsPerResource {
+		if tagKeyCount(existing, tags, orgTags.fold) > s.quotas.TagsPerResource {
 			return warden.ReasonErrorf(warden.EConstraintViolation, warden.ReasonMaxTagLimitExceeded,
 				"You have exceeded the number of tags allowed on this resource: at most %d.", s.quotas.TagsPerResource)
 		}
@@ -209,8 +202,9 @@ func (s *Store) TagOrganizationResource(ctx context.Context, management, resourc
 }
 
 // putOrgTags adds or replaces tags of an Organizations resource, checked
-// by the caller. Not addTags: its checks are IAM's, whose keys are unique
-// without regard to case, where Organizations' are case-sensitive.
+// by the caller. Not addTags: its validation and its quota error are IAM's,
+// where Organizations validates by its own model and reports the quota as
+// a ConstraintViolation with a reason.
 func putOrgTags(ctx context.Context, tx querier, resourceID string, tags []warden.Tag) error {
 	for _, t := range tags {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_tags (resource_id, key_fold, tag_key, tag_value) VALUES ($1, $2, $2, $3)

@@ -133,12 +133,13 @@ func (s *Store) Handshake(ctx context.Context, account, handshakeID string) (*wa
 	return h, err
 }
 
-// respond moves a handshake from OPEN to the state the party asks for.
+// respond moves a handshake from OPEN to the state the party asks for;
+// accepting it joins the invited account to the organization.
 // AWS tells a repeated request (HandshakeAlreadyInStateException) from one
 // the state forbids (InvalidHandshakeTransitionException): "you can't
 // cancel a handshake that was already accepted or accept a handshake that
 // was already declined" (AWS Organizations API Reference).
-func (s *Store) respond(ctx context.Context, op, account, handshakeID string, to warden.HandshakeState, join bool) (*warden.Handshake, error) {
+func (s *Store) respond(ctx context.Context, op, account, handshakeID string, to warden.HandshakeState) (*warden.Handshake, error) {
 	var h *warden.Handshake
 	err := s.update(ctx, op, func(tx querier) error {
 		var err error
@@ -159,7 +160,7 @@ func (s *Store) respond(ctx context.Context, op, account, handshakeID string, to
 		case h.State != warden.HandshakeOpen:
 			return warden.Errorf(warden.EInvalidHandshakeTransition, "You can't perform the operation on the handshake in its current state (%s).", h.State)
 		}
-		if join {
+		if to == warden.HandshakeAccepted {
 			if err := s.join(ctx, tx, h); err != nil {
 				return err
 			}
@@ -205,15 +206,15 @@ func (s *Store) join(ctx context.Context, tx querier, h *warden.Handshake) error
 }
 
 func (s *Store) AcceptHandshake(ctx context.Context, account, handshakeID string) (*warden.Handshake, error) {
-	return s.respond(ctx, "sqlstore.AcceptHandshake", account, handshakeID, warden.HandshakeAccepted, true)
+	return s.respond(ctx, "sqlstore.AcceptHandshake", account, handshakeID, warden.HandshakeAccepted)
 }
 
 func (s *Store) DeclineHandshake(ctx context.Context, account, handshakeID string) (*warden.Handshake, error) {
-	return s.respond(ctx, "sqlstore.DeclineHandshake", account, handshakeID, warden.HandshakeDeclined, false)
+	return s.respond(ctx, "sqlstore.DeclineHandshake", account, handshakeID, warden.HandshakeDeclined)
 }
 
 func (s *Store) CancelHandshake(ctx context.Context, account, handshakeID string) (*warden.Handshake, error) {
-	return s.respond(ctx, "sqlstore.CancelHandshake", account, handshakeID, warden.HandshakeCanceled, false)
+	return s.respond(ctx, "sqlstore.CancelHandshake", account, handshakeID, warden.HandshakeCanceled)
 }
 
 func (s *Store) ListAccountHandshakes(ctx context.Context, account string, opts warden.ListOptions) (*warden.Page[*warden.Handshake], error) {

@@ -52,6 +52,13 @@ func newPageQuery(opts warden.ListOptions) (pageQuery, error) {
 	return q, nil
 }
 
+// pathlessPageQuery is newPageQuery for a list of things that have no
+// path: ListOptions.PathPrefix is ignored there, so it is not validated
+// either.
+func pathlessPageQuery(opts warden.ListOptions) (pageQuery, error) {
+	return newPageQuery(warden.ListOptions{Marker: opts.Marker, MaxItems: opts.MaxItems})
+}
+
 // fetch is the LIMIT to ask SQL for.
 func (q pageQuery) fetch() int { return q.limit + 1 }
 

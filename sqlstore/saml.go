@@ -2,10 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -71,15 +69,6 @@ func validUntilMicros(t time.Time) int64 {
 	return micros(t)
 }
 
-// newUUID returns a random (version 4) UUID, the form of SAMLProviderUUID.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:]) // never fails
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 func (s *Store) CreateSAMLProvider(ctx context.Context, account string, in warden.CreateSAMLProviderInput) (*warden.SAMLProvider, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -104,7 +93,7 @@ func (s *Store) CreateSAMLProvider(ctx context.Context, account string, in warde
 			AccountID:        account,
 			ARN:              warden.SAMLProviderARN(account, in.Name),
 			Name:             in.Name,
-			UUID:             newUUID(),
+			UUID:             warden.NewJobID(), // a random (version 4) UUID, the form of SAMLProviderUUID
 			MetadataDocument: in.MetadataDocument,
 			CreateDate:       s.clock(),
 		}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/warden-iam/warden"
@@ -33,7 +34,13 @@ func (t tagTable) fold(key string) string {
 }
 
 func (s *Store) loadTags(ctx context.Context, q querier, t tagTable, owner string) ([]warden.Tag, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag_key, tag_value FROM `+t.table+` WHERE `+t.owner+` = $1 ORDER BY key_fold`, owner)
+	return queryTags(ctx, q, `SELECT tag_key, tag_value FROM `+t.table+` WHERE `+t.owner+` = $1 ORDER BY key_fold`, owner)
+}
+
+// queryTags reads the tags a query selects as (key, value) rows, in the
+// query's order.
+func queryTags(ctx context.Context, q querier, query string, args ...any) ([]warden.Tag, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +56,21 @@ func (s *Store) loadTags(ctx context.Context, q querier, t tagTable, owner strin
 	return tags, rows.Err()
 }
 
+// tagKeyCount is how many tags a resource has once added is written over
+// existing: a key given again replaces its tag. Keys compare in the form
+// fold gives them, or as they are when fold is nil.
+func tagKeyCount(existing, added []warden.Tag, fold func(string) string) int {
+	keys := make(map[string]bool, len(existing)+len(added))
+	for _, tag := range slices.Concat(existing, added) {
+		key := tag.Key
+		if fold != nil {
+			key = fold(key)
+		}
+		keys[key] = true
+	}
+	return len(keys)
+}
+
 // addTags adds or replaces tags, keeping the resource within its tag
 // quota. A replaced key takes the case it is written with now.
 func (s *Store) addTags(ctx context.Context, tx querier, t tagTable, owner string, tags []warden.Tag) error {
@@ -62,14 +84,7 @@ func (s *Store) addTags(ctx context.Context, tx querier, t tagTable, owner strin
 	if err != nil {
 		return err
 	}
-	keys := make(map[string]bool, len(existing)+len(tags))
-	for _, tag := range existing {
-		keys[t.fold(tag.Key)] = true
-	}
-	for _, tag := range tags {
-		keys[t.fold(tag.Key)] = true
-	}
-	if len(keys) > s.quotas.TagsPerResource {
+	if tagKeyCount(existing, tags, t.fold) > s.quotas.TagsPerResource {
 		return warden.Errorf(warden.ELimitExceeded, "Cannot exceed quota for %s: %d", t.quota, s.quotas.TagsPerResource)
 	}
 	for _, tag := range tags {
