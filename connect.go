@@ -276,26 +276,6 @@ func ValidateConnectTags(tags []Tag) error {
 	return validateServiceTags(tags, MaxConnectTags)
 }
 
-// validateServiceTags is the tag check the restJson1 services (Amazon
-// Connect, AppIntegrations) share: at most limit tags, no key twice, none in
-// the reserved aws: namespace.
-func validateServiceTags(tags []Tag, limit int) error {
-	if len(tags) > limit {
-		return Errorf(EValidationError, "A resource can have at most %d tags.", limit)
-	}
-	seen := make(map[string]bool, len(tags))
-	for _, t := range tags {
-		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
-			return Errorf(EValidationError, "Tag key %q is not allowed: the aws: prefix is reserved for AWS use.", t.Key)
-		}
-		if seen[t.Key] {
-			return Errorf(EValidationError, "Tag key %q is given more than once.", t.Key)
-		}
-		seen[t.Key] = true
-	}
-	return nil
-}
-
 // ConnectInstanceARN returns the ARN of an Amazon Connect instance.
 func ConnectInstanceARN(region, account, instanceID string) string {
 	return "arn:" + Partition + ":" + ConnectNamespace + ":" + region + ":" + account + ":instance/" + instanceID

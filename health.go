@@ -343,22 +343,7 @@ type HealthService interface {
 // ("Tag naming limits and requirements").
 //
 // Returns ValidationError.
-func ValidateHealthTags(tags []Tag) error {
-	if len(tags) > MaxHealthTags {
-		return Errorf(EValidationError, "A resource can have at most %d tags.", MaxHealthTags)
-	}
-	seen := make(map[string]bool, len(tags))
-	for _, t := range tags {
-		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
-			return Errorf(EValidationError, "Tag key %q is not allowed: the aws: prefix is reserved for AWS use.", t.Key)
-		}
-		if seen[t.Key] {
-			return Errorf(EValidationError, "Tag key %q is given more than once.", t.Key)
-		}
-		seen[t.Key] = true
-	}
-	return nil
-}
+func ValidateHealthTags(tags []Tag) error { return validateServiceTags(tags, MaxHealthTags) }
 
 // ErrDomainNotActive answers a change a domain that is being or has been
 // deleted no longer accepts.
