@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,14 +26,11 @@ import (
 // and on a server bound by its CPU its increase is the throughput the
 // trail costs. Compare the modes with benchstat over -count runs.
 func BenchmarkGetUserAudit(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "warden")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildWarden(b)
 	for _, mode := range []struct{ name, flag string }{{"off", "--audit=false"}, {"on", "--audit=true"}} {
 		b.Run(mode.name, func(b *testing.B) {
 			dir := b.TempDir()
-			server, endpoint := startBenchProcess(b, bin, dir, mode.flag)
+			server, endpoint := startProcess(b, bin, dir, "--log-format", "json", mode.flag)
 			root := readCredentials(b, filepath.Join(dir, "credentials"))
 			ts := &testServer{Endpoint: endpoint, Root: root}
 			if _, err := ts.iam(root).CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("alice")}); err != nil {
@@ -63,41 +58,6 @@ func BenchmarkGetUserAudit(b *testing.B) {
 			}
 		})
 	}
-}
-
-// startBenchProcess runs `warden serve` on a fresh data directory and
-// returns once it listens.
-func startBenchProcess(b *testing.B, bin, dir string, args ...string) (*exec.Cmd, string) {
-	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0", "--admin-listen", "", "--log-format", "json"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	endpoint := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
-				endpoint <- m[1]
-			}
-		}
-	}()
-	select {
-	case ep := <-endpoint:
-		return cmd, ep
-	case <-time.After(30 * time.Second):
-		b.Fatal("warden serve did not start")
-	}
-	return nil, ""
 }
 
 // processCPUOf returns the CPU time (user and system) a running process

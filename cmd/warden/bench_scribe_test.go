@@ -37,7 +37,10 @@ func BenchmarkScribeStream(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	account, _ := warden.ParseARN(aws.ToString(user.User.Arn))
+	account, err := warden.ParseARN(aws.ToString(user.User.Arn))
+	if err != nil {
+		b.Fatal(err)
+	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"health-agent.amazonaws.com"},"Action":"sts:AssumeRole",
 		"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:health-agent:us-east-1:` + account.AccountID + `:domain/*"},"StringEquals":{"aws:SourceAccount":"` + account.AccountID + `"}}}]}`
 	role, err := ts.iam(ts.Root).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ScribeBench"), AssumeRolePolicyDocument: aws.String(trust)})
@@ -48,7 +51,10 @@ func BenchmarkScribeStream(b *testing.B) {
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bench-scribe/*"}]}`)}); err != nil {
 		b.Fatal(err)
 	}
-	bucket, _ := http.NewRequest(http.MethodPut, ts.Endpoint+"/bench-scribe", nil)
+	bucket, err := http.NewRequest(http.MethodPut, ts.Endpoint+"/bench-scribe", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
 	empty := sha256.Sum256(nil)
 	bucket.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(empty[:]))
 	if err := v4.NewSigner().SignHTTP(ctx, ts.Root, bucket, hex.EncodeToString(empty[:]), "s3", "us-east-1", time.Now()); err != nil {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
@@ -108,14 +104,5 @@ func send(b testing.TB, client *http.Client, req *http.Request, body string) (*h
 // signedRequest signs a Query request once, as the Go SDK would; replaying
 // it keeps the client's cost out of the comparison.
 func signedRequest(b testing.TB, endpoint, body string, creds aws.Credentials) *http.Request {
-	req, err := http.NewRequest(http.MethodPost, endpoint+"/", bytes.NewReader([]byte(body)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "iam", "us-east-1", time.Now()); err != nil {
-		b.Fatal(err)
-	}
-	return req
+	return signedServiceRequest(b, endpoint, body, creds, "iam")
 }

@@ -18,19 +18,8 @@ import (
 // send the requests Warden's model of the API describes
 // (codingapi/model/warden-medicalcoding.json), signed as the aws CLI signs.
 
-// addCodingCommands adds the medical coding commands to `warden health`,
-// creating that command when no other file has.
-func (m *Main) addCodingCommands(root *cobra.Command) {
-	var health *cobra.Command
-	for _, c := range root.Commands() {
-		if c.Name() == "health" {
-			health = c
-		}
-	}
-	if health == nil {
-		health = &cobra.Command{Use: "health", Short: "Amazon Connect Health operations the aws CLI does not have"}
-		root.AddCommand(health)
-	}
+// addCodingCommands adds the medical coding commands to `warden health`.
+func (m *Main) addCodingCommands(health *cobra.Command) {
 	health.AddCommand(m.startCodingCommand("start-medical-coding-job", "StartMedicalCodingJob", "medical-coding-job",
 		"Start a medical coding job (preview) on a clinical note"))
 	health.AddCommand(m.startCodingCommand("generate-medical-codes", "GenerateMedicalCodes", "generate-medical-codes",

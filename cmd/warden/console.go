@@ -107,19 +107,8 @@ var consoleOps = []consoleOp{
 		"List a domain's medical scribe listening sessions", []consoleParam{pDomain, pMaxResults, pNextToken}},
 }
 
-// addConsoleCommands adds the console commands to `warden health`,
-// creating that command when no other file has.
-func (m *Main) addConsoleCommands(root *cobra.Command) {
-	var health *cobra.Command
-	for _, c := range root.Commands() {
-		if c.Name() == "health" {
-			health = c
-		}
-	}
-	if health == nil {
-		health = &cobra.Command{Use: "health", Short: "Amazon Connect Health operations the aws CLI does not have"}
-		root.AddCommand(health)
-	}
+// addConsoleCommands adds the console commands to `warden health`.
+func (m *Main) addConsoleCommands(health *cobra.Command) {
 	for _, op := range consoleOps {
 		health.AddCommand(m.consoleCommand(op))
 	}

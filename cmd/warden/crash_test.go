@@ -19,7 +19,7 @@ import (
 )
 
 // buildWarden compiles the warden binary for tests that need a real process.
-func buildWarden(t *testing.T) string {
+func buildWarden(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "warden")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -31,25 +31,35 @@ func buildWarden(t *testing.T) string {
 
 var servingLine = regexp.MustCompile(`Warden is serving [^\n]* at (http://\S+) `)
 
-// startProcess runs `warden serve` as a separate process and waits for it
-// to listen.
-func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
+// startProcess runs `warden serve ARGS` on dir as a separate process and
+// waits for it to listen. A process the test leaves running is killed when
+// it ends. A test's failure shows the server's log; a benchmark discards
+// it, so that collecting it costs the measurement nothing.
+func startProcess(t testing.TB, bin, dir string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--admin-listen", "")
+	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0", "--admin-listen", ""}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
-	cmd.Stderr = logs
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("log of the server at %s:\n%s", dir, logs.String())
-		}
-	})
+	if _, bench := t.(*testing.B); !bench {
+		logs := &syncBuffer{}
+		cmd.Stderr = logs
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("log of the server at %s:\n%s", dir, logs.String())
+			}
+		})
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
 	endpoint := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -63,7 +73,6 @@ func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	case ep := <-endpoint:
 		return cmd, ep
 	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
 		t.Fatal("warden serve did not start")
 	}
 	return nil, ""

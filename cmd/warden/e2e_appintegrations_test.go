@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -14,30 +13,15 @@ import (
 // that keep the published documents from validating fixed: the broken
 // originals are checked in the seed suite), and tag-based access control.
 
-// appint runs `aws appintegrations ARGS` and decodes its JSON output ({}
-// for commands that print nothing). A failure returns the CLI's error.
+// appint runs `aws appintegrations ARGS`; see cliJSON.
 func (ts *testServer) appint(t *testing.T, creds aws.Credentials, args ...string) (map[string]any, *cliError) {
 	t.Helper()
-	stdout, stderr, err := ts.awsCLI(t, creds, append([]string{"appintegrations"}, args...)...)
-	if err != nil {
-		return nil, parseCLIError(t, stderr)
-	}
-	out := map[string]any{}
-	if strings.TrimSpace(stdout) != "" {
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatalf("appintegrations %s printed %q: %v", args[0], stdout, err)
-		}
-	}
-	return out, nil
+	return ts.cliJSON(t, creds, "appintegrations", args...)
 }
 
 func (ts *testServer) mustAppint(t *testing.T, creds aws.Credentials, args ...string) map[string]any {
 	t.Helper()
-	out, cerr := ts.appint(t, creds, args...)
-	if cerr != nil {
-		t.Fatalf("appintegrations %s: %s: %s", args[0], cerr.code, cerr.message)
-	}
-	return out
+	return ts.mustCLIJSON(t, creds, "appintegrations", args...)
 }
 
 // createIntegration is the create-event-integration command for a name,

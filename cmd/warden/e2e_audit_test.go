@@ -75,14 +75,12 @@ func trailOf(t *testing.T, dir string) ([]*warden.AuditEvent, *warden.AuditVerif
 	return events, v
 }
 
-// runWarden runs a warden command in-process and returns its output and
-// exit status.
-func runWarden(t *testing.T, args ...string) (stdout string, status int) {
+// runWarden is runMain for a command whose output and errors are read
+// together.
+func runWarden(t *testing.T, args ...string) (output string, status int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	status = exitCode(&errb, m.Run(t.Context(), args))
-	return out.String() + errb.String(), status
+	stdout, stderr, status := runMain(t, "", args...)
+	return stdout + stderr, status
 }
 
 func TestAuditRecordsEveryRequest(t *testing.T) {

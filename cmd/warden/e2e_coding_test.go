@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,27 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
-// codingCommand runs `warden health ARGS` against the server with the
-// given credentials and decodes its JSON output. A failure returns the
-// AWS error it printed, as the aws CLI prints one.
+// codingCommand runs `warden health ARGS` with the credentials and the
+// server's endpoint in the environment (AWS_ENDPOINT_URL, where console
+// passes --endpoint-url); see consoleEnv.
 func (ts *testServer) codingCommand(t *testing.T, creds aws.Credentials, args ...string) (map[string]any, *cliError) {
 	t.Helper()
 	env := map[string]string{"AWS_ACCESS_KEY_ID": creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY": creds.SecretAccessKey,
 		"AWS_SESSION_TOKEN": creds.SessionToken, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": ts.Endpoint}
-	var stdout, stderr bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
-	code := exitCode(&stderr, m.Run(t.Context(), append([]string{"health"}, args...)))
-	if code != 0 {
-		if code != apiErrorExit {
-			t.Fatalf("warden health %s: exit %d\n%s", args[0], code, stderr.String())
-		}
-		return nil, parseCLIError(t, stderr.String())
-	}
-	out := map[string]any{}
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		t.Fatalf("warden health %s printed %q: %v", args[0], stdout.String(), err)
-	}
-	return out, nil
+	return ts.consoleEnv(t, env, args...)
 }
 
 // TestE2EMedicalCodingJob runs medical coding jobs through `warden health`
@@ -46,11 +31,7 @@ func TestE2EMedicalCodingJob(t *testing.T) {
 	account := serverAccount(t, ts)
 	s3 := func(args ...string) string {
 		t.Helper()
-		out, stderr, err := ts.awsCLI(t, ts.Root, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return out
+		return ts.mustAWS(t, ts.Root, args...)
 	}
 	s3("s3", "mb", "s3://clinic-out")
 
@@ -116,17 +97,11 @@ func TestE2EMedicalCodingJob(t *testing.T) {
 	// The console's permission starts the same jobs, and only those.
 	createUser := func(name, policy string) aws.Credentials {
 		t.Helper()
-		if _, err := ts.iam(ts.Root).CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
-			t.Fatal(err)
-		}
+		createUsers(t, ts, name)
 		if policy != "" {
 			putUserPolicy(t, ts, name, "p", policy)
 		}
-		k, err := ts.iam(ts.Root).CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(name)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+		return userCredentials(t, ts, name)
 	}
 	console := createUser("console", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"health-agent:GenerateMedicalCodes","Resource":"*"}]}`)
 	if job := run(console, "generate-medical-codes"); str(job, "jobStatus") != "SUCCEEDED" {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,30 +13,15 @@ import (
 // update by aws:ResourceTag, create by aws:RequestTag) beside an
 // instance-scoped policy.
 
-// connect runs `aws connect ARGS` and decodes its JSON output ({} for
-// commands that print nothing). A failure returns the CLI's error.
+// connect runs `aws connect ARGS`; see cliJSON.
 func (ts *testServer) connect(t *testing.T, creds aws.Credentials, args ...string) (map[string]any, *cliError) {
 	t.Helper()
-	stdout, stderr, err := ts.awsCLI(t, creds, append([]string{"connect"}, args...)...)
-	if err != nil {
-		return nil, parseCLIError(t, stderr)
-	}
-	out := map[string]any{}
-	if strings.TrimSpace(stdout) != "" {
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatalf("connect %s printed %q: %v", args[0], stdout, err)
-		}
-	}
-	return out, nil
+	return ts.cliJSON(t, creds, "connect", args...)
 }
 
 func (ts *testServer) mustConnect(t *testing.T, creds aws.Credentials, args ...string) map[string]any {
 	t.Helper()
-	out, cerr := ts.connect(t, creds, args...)
-	if cerr != nil {
-		t.Fatalf("connect %s: %s: %s", args[0], cerr.code, cerr.message)
-	}
-	return out
+	return ts.mustCLIJSON(t, creds, "connect", args...)
 }
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)

@@ -58,13 +58,9 @@ func (ts *testServer) mustConsole(t *testing.T, creds aws.Credentials, args ...s
 	return out
 }
 
+// num is the number at path, 0 where there is none.
 func num(m map[string]any, path ...string) float64 {
-	var v any = m
-	for _, k := range path {
-		obj, _ := v.(map[string]any)
-		v = obj[k]
-	}
-	n, _ := v.(float64)
+	n, _ := field(m, path...).(float64)
 	return n
 }
 

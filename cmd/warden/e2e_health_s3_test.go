@@ -19,11 +19,7 @@ func TestE2EHealthJobWithWardenS3(t *testing.T) {
 	account := serverAccount(t, ts)
 	s3 := func(args ...string) string {
 		t.Helper()
-		out, stderr, err := ts.awsCLI(t, ts.Root, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return out
+		return ts.mustAWS(t, ts.Root, args...)
 	}
 	notes := filepath.Join(t.TempDir(), "notes.txt")
 	if err := os.WriteFile(notes, []byte("synthetic patient notes"), 0o600); err != nil {

@@ -27,31 +27,43 @@ import (
 // policies, ABAC, and patient insights jobs run as the domain's role under
 // the documentation's service-role trust policy.
 
-// health runs `aws connecthealth ARGS` and decodes its JSON output ({} for
+// cliJSON runs `aws SERVICE ARGS` and decodes its JSON output ({} for
 // commands that print nothing). A failure returns the CLI's error line.
-func (ts *testServer) health(t *testing.T, creds aws.Credentials, args ...string) (map[string]any, *cliError) {
+func (ts *testServer) cliJSON(t *testing.T, creds aws.Credentials, service string, args ...string) (map[string]any, *cliError) {
 	t.Helper()
-	stdout, stderr, err := ts.awsCLI(t, creds, append([]string{"connecthealth"}, args...)...)
+	stdout, stderr, err := ts.awsCLI(t, creds, append([]string{service}, args...)...)
 	if err != nil {
 		return nil, parseCLIError(t, stderr)
 	}
 	out := map[string]any{}
 	if strings.TrimSpace(stdout) != "" {
 		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatalf("connecthealth %s printed %q: %v", args[0], stdout, err)
+			t.Fatalf("%s %s printed %q: %v", service, args[0], stdout, err)
 		}
 	}
 	return out, nil
 }
 
+// mustCLIJSON is cliJSON for a command that must succeed.
+func (ts *testServer) mustCLIJSON(t *testing.T, creds aws.Credentials, service string, args ...string) map[string]any {
+	t.Helper()
+	out, cerr := ts.cliJSON(t, creds, service, args...)
+	if cerr != nil {
+		t.Fatalf("%s %s: %s: %s", service, args[0], cerr.code, cerr.message)
+	}
+	return out
+}
+
+// health runs `aws connecthealth ARGS`; see cliJSON.
+func (ts *testServer) health(t *testing.T, creds aws.Credentials, args ...string) (map[string]any, *cliError) {
+	t.Helper()
+	return ts.cliJSON(t, creds, "connecthealth", args...)
+}
+
 // mustHealth is health for a command that must succeed.
 func (ts *testServer) mustHealth(t *testing.T, creds aws.Credentials, args ...string) map[string]any {
 	t.Helper()
-	out, cerr := ts.health(t, creds, args...)
-	if cerr != nil {
-		t.Fatalf("connecthealth %s: %s: %s", args[0], cerr.code, cerr.message)
-	}
-	return out
+	return ts.mustCLIJSON(t, creds, "connecthealth", args...)
 }
 
 // cliError is an error the aws CLI reports: "An error occurred (CODE) when
@@ -86,13 +98,20 @@ func wantCLIError(t *testing.T, cerr *cliError, code string, parts ...string) {
 	}
 }
 
-func str(m map[string]any, path ...string) string {
+// field is the value at path in decoded JSON output, nil where there is
+// none.
+func field(m map[string]any, path ...string) any {
 	var v any = m
 	for _, k := range path {
 		obj, _ := v.(map[string]any)
 		v = obj[k]
 	}
-	s, _ := v.(string)
+	return v
+}
+
+// str is the string at path, "" where there is none.
+func str(m map[string]any, path ...string) string {
+	s, _ := field(m, path...).(string)
 	return s
 }
 

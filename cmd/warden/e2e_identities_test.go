@@ -306,11 +306,7 @@ func TestE2EIdentitiesWithAWSCLI(t *testing.T) {
 	ts := startServer(t, "")
 	cli := func(args ...string) string {
 		t.Helper()
-		stdout, stderr, err := ts.awsCLI(t, ts.Root, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return stdout
+		return ts.mustAWS(t, ts.Root, args...)
 	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 	cli("iam", "create-role", "--role-name", "scribe", "--path", "/health/", "--assume-role-policy-document", trust,

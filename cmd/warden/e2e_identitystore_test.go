@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,29 +11,15 @@ import (
 // against `warden serve`, on the account's identity store that `warden
 // admin identity-store` names.
 
-// ids runs `aws identitystore ARGS` and decodes its JSON output.
+// ids runs `aws identitystore ARGS`; see cliJSON.
 func (ts *testServer) ids(t *testing.T, creds aws.Credentials, args ...string) (map[string]any, *cliError) {
 	t.Helper()
-	stdout, stderr, err := ts.awsCLI(t, creds, append([]string{"identitystore"}, args...)...)
-	if err != nil {
-		return nil, parseCLIError(t, stderr)
-	}
-	out := map[string]any{}
-	if strings.TrimSpace(stdout) != "" {
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatalf("identitystore %s printed %q: %v", args[0], stdout, err)
-		}
-	}
-	return out, nil
+	return ts.cliJSON(t, creds, "identitystore", args...)
 }
 
 func (ts *testServer) mustIDs(t *testing.T, creds aws.Credentials, args ...string) map[string]any {
 	t.Helper()
-	out, cerr := ts.ids(t, creds, args...)
-	if cerr != nil {
-		t.Fatalf("identitystore %s: %s: %s", args[0], cerr.code, cerr.message)
-	}
-	return out
+	return ts.mustCLIJSON(t, creds, "identitystore", args...)
 }
 
 var identityStoreLine = regexp.MustCompile(`identity store: (d-[0-9a-f]{10})`)

@@ -55,13 +55,11 @@ func orgAdmin(t *testing.T, ts *testServer, creds aws.Credentials, name string) 
 // assume assumes a role and returns the session's credentials.
 func (ts *testServer) assume(t *testing.T, creds aws.Credentials, roleARN string) (aws.Credentials, error) {
 	t.Helper()
-	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Endpoint), Credentials: credentials.StaticCredentialsProvider{Value: creds}})
-	out, err := client.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("e2e")})
+	out, err := ts.sts(creds).AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("e2e")})
 	if err != nil {
 		return aws.Credentials{}, err
 	}
-	c := out.Credentials
-	return aws.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)}, nil
+	return sessionCredentials(out.Credentials), nil
 }
 
 // wantOrgError fails unless err is the AWS error code whose message

@@ -91,11 +91,7 @@ func TestE2ES3Multipart(t *testing.T) {
 	}
 	mustRun := func(args ...string) string {
 		t.Helper()
-		out, stderr, err := run(args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return out
+		return ts.mustAWS(t, ts.Root, args...)
 	}
 	wantError := func(code string, args ...string) {
 		t.Helper()

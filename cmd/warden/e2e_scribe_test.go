@@ -257,7 +257,9 @@ func wantStreamError(t *testing.T, events []eventstream.Message, code, part stri
 		gotCode, message = header(last, eventstream.ErrorCodeHeader), header(last, eventstream.ErrorMessageHeader)
 	case "exception":
 		var body struct{ Message string }
-		_ = json.Unmarshal(last.Payload, &body)
+		if err := json.Unmarshal(last.Payload, &body); err != nil {
+			t.Fatalf("exception payload %q: %v", last.Payload, err)
+		}
 		gotCode, message = header(last, eventstream.ExceptionTypeHeader), body.Message
 	default:
 		t.Fatalf("the last event is %s %s; want %s", header(last, eventstream.MessageTypeHeader), header(last, eventstream.EventTypeHeader), code)
@@ -288,11 +290,7 @@ func newScribeFixtureOn(t *testing.T, ts *testServer) *scribeFixture {
 	f := &scribeFixture{ts: ts, account: serverAccount(t, ts), outputURI: "s3://clinic-scribe/sessions"}
 	f.s3 = func(args ...string) string {
 		t.Helper()
-		out, stderr, err := ts.awsCLI(t, ts.Root, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return out
+		return ts.mustAWS(t, ts.Root, args...)
 	}
 	f.s3("s3", "mb", "s3://clinic-scribe")
 	role := createRole(t, ts, "ConnectHealthServiceRole", healthSeed(t, "connect-health--service-role-trust.json", f.account, simDomain),
@@ -321,6 +319,38 @@ func newScribeFixtureOn(t *testing.T, ts *testServer) *scribeFixture {
 
 func (f *scribeFixture) params(sessionID string) scribeParams {
 	return scribeParams{sessionID: sessionID, domainID: f.domainID, subscriptionID: f.subID}
+}
+
+// presignWebSocket presigns the WebSocket URL of a session, its parameters
+// in the query string, valid for expires seconds; it returns the ws://
+// URL and the signature that seeds the signatures of the frames.
+func (f *scribeFixture) presignWebSocket(t *testing.T, sessionID, expires string) (string, []byte) {
+	t.Helper()
+	q := url.Values{}
+	for header, param := range map[string]string{"x-amzn-medscribe-session-id": "session-id", "x-amzn-medscribe-domain-id": "domain-id",
+		"x-amzn-medscribe-subscription-id": "subscription-id", "x-amzn-medscribe-language-code": "language-code",
+		"x-amzn-medscribe-sample-rate": "sample-rate", "x-amzn-medscribe-media-encoding": "media-encoding"} {
+		q.Set(param, f.params(sessionID).headers()[header])
+	}
+	q.Set("X-Amz-Expires", expires)
+	req, err := http.NewRequest(http.MethodGet, f.ts.Endpoint+"/medical-scribe-stream-websocket?"+q.Encode(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := sha256.Sum256(nil)
+	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), f.ts.Root, req, hex.EncodeToString(empty[:]), "health-agent", "us-east-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := hex.DecodeString(u.Query().Get("X-Amz-Signature"))
+	if err != nil || len(seed) == 0 {
+		t.Fatalf("presigned URL %s: signature %q", signed, u.Query().Get("X-Amz-Signature"))
+	}
+	return "ws" + strings.TrimPrefix(signed, "http"), seed
 }
 
 // session reads a session with GetMedicalScribeListeningSession, signed as
@@ -523,22 +553,8 @@ func TestE2EScribeWebSocket(t *testing.T) {
 	f := newScribeFixture(t)
 	const sessionID = "30000000-0000-4000-8000-000000000001"
 	presign := func(expires string) (string, []byte) {
-		q := url.Values{}
-		for header, param := range map[string]string{"x-amzn-medscribe-session-id": "session-id", "x-amzn-medscribe-domain-id": "domain-id",
-			"x-amzn-medscribe-subscription-id": "subscription-id", "x-amzn-medscribe-language-code": "language-code",
-			"x-amzn-medscribe-sample-rate": "sample-rate", "x-amzn-medscribe-media-encoding": "media-encoding"} {
-			q.Set(param, f.params(sessionID).headers()[header])
-		}
-		q.Set("X-Amz-Expires", expires)
-		req, _ := http.NewRequest(http.MethodGet, f.ts.Endpoint+"/medical-scribe-stream-websocket?"+q.Encode(), nil)
-		empty := sha256.Sum256(nil)
-		signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), f.ts.Root, req, hex.EncodeToString(empty[:]), "health-agent", "us-east-1", time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, _ := url.Parse(signed)
-		seed, _ := hex.DecodeString(u.Query().Get("X-Amz-Signature"))
-		return "ws" + strings.TrimPrefix(signed, "http"), seed
+		t.Helper()
+		return f.presignWebSocket(t, sessionID, expires)
 	}
 
 	long, _ := presign("300")
@@ -570,8 +586,11 @@ func TestE2EScribeWebSocket(t *testing.T) {
 
 	// The session parameters are covered by the URL's signature.
 	u, _ = presign("60")
-	u = strings.Replace(u, "session-id="+sessionID, "session-id=30000000-0000-4000-8000-000000000002", 1)
-	if _, _, err := websocket.Dial(t.Context(), u, nil); err == nil {
+	changed := strings.Replace(u, "session-id="+sessionID, "session-id=30000000-0000-4000-8000-000000000002", 1)
+	if changed == u {
+		t.Fatalf("the URL %s names no session-id to change", u)
+	}
+	if _, _, err := websocket.Dial(t.Context(), changed, nil); err == nil {
 		t.Fatal("a URL changed after it was signed opened a stream")
 	}
 }
@@ -581,17 +600,8 @@ func TestE2EScribeWebSocket(t *testing.T) {
 func TestE2EScribeWebSocketReplay(t *testing.T) {
 	f := newScribeFixture(t)
 	const sessionID = "30000000-0000-4000-8000-000000000003"
-	q := url.Values{"session-id": {sessionID}, "domain-id": {f.domainID}, "subscription-id": {f.subID}, "language-code": {"en-US"},
-		"sample-rate": {"16000"}, "media-encoding": {"pcm"}, "X-Amz-Expires": {"60"}}
-	req, _ := http.NewRequest(http.MethodGet, f.ts.Endpoint+"/medical-scribe-stream-websocket?"+q.Encode(), nil)
-	empty := sha256.Sum256(nil)
-	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), f.ts.Root, req, hex.EncodeToString(empty[:]), "health-agent", "us-east-1", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, _ := url.Parse(signed)
-	seed, _ := hex.DecodeString(parsed.Query().Get("X-Amz-Signature"))
-	conn, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(signed, "http"), nil)
+	u, seed := f.presignWebSocket(t, sessionID, "60")
+	conn, _, err := websocket.Dial(t.Context(), u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

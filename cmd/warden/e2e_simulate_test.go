@@ -332,12 +332,8 @@ func TestE2ESimulatePrincipalPolicyBoundary(t *testing.T) {
 	})
 
 	t.Run("caller needs permission", func(t *testing.T) {
-		key, err := client.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("bounded")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		creds := aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}
-		_, err = ts.iam(creds).SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(userARN), ActionNames: actions})
+		creds := userCredentials(t, ts, "bounded")
+		_, err := ts.iam(creds).SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(userARN), ActionNames: actions})
 		if code := apiErrorCode(err); code != "AccessDenied" {
 			t.Errorf("SimulatePrincipalPolicy without permission: %v (code %q)", err, code)
 		}

@@ -424,7 +424,10 @@ func TestE2ESTSWithAWSCLI(t *testing.T) {
 	if err != nil || d.Allowed {
 		t.Fatalf("Authorize: %v %v", err, d)
 	}
-	denial, _ := errors.AsType[*authz.Denied](d.Err())
+	denial, ok := errors.AsType[*authz.Denied](d.Err())
+	if !ok {
+		t.Fatalf("the denial is %v, not an *authz.Denied", d.Err())
+	}
 	encoded := stsapi.EncodeAuthorizationMessage(store, denial)
 	stdout, stderr, err = ts.awsCLI(t, ts.Root, "sts", "decode-authorization-message", "--encoded-message", encoded)
 	if err != nil {

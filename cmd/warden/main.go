@@ -76,8 +76,10 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.AddCommand(m.adminCommand())
 	root.AddCommand(m.auditCommand())
 	root.AddCommand(m.webappCommand())
-	m.addConsoleCommands(root)
-	m.addCodingCommands(root) // after any other file's `warden health`, which it joins
+	health := &cobra.Command{Use: "health", Short: "Amazon Connect Health operations the aws CLI does not have"}
+	m.addConsoleCommands(health)
+	m.addCodingCommands(health)
+	root.AddCommand(health)
 	return root
 }
 

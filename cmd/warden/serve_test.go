@@ -160,6 +160,17 @@ func (ts *testServer) awsCLI(t *testing.T, creds aws.Credentials, args ...string
 	return out.String(), errb.String(), err
 }
 
+// mustAWS is awsCLI for a command that must succeed; it returns the
+// command's output.
+func (ts *testServer) mustAWS(t *testing.T, creds aws.Credentials, args ...string) string {
+	t.Helper()
+	stdout, stderr, err := ts.awsCLI(t, creds, args...)
+	if err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return stdout
+}
+
 // apiErrorCode returns the AWS error code of an SDK error.
 func apiErrorCode(err error) string {
 	if ae, ok := errors.AsType[smithy.APIError](err); ok {
@@ -179,7 +190,10 @@ func TestServeFirstStart(t *testing.T) {
 			t.Errorf("%s has mode %v, want 0600", name, fi.Mode().Perm())
 		}
 	}
-	conf, _ := os.ReadFile(filepath.Join(ts.Dir, "config"))
+	conf, err := os.ReadFile(filepath.Join(ts.Dir, "config"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"[profile root]", "region = us-east-1", "disable_host_prefix_injection = true", "endpoint_url = " + ts.Endpoint} {
 		if !strings.Contains(string(conf), want) {
 			t.Errorf("config lacks %q:\n%s", want, conf)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/warden-iam/warden"
@@ -195,7 +196,7 @@ func describeAs(ctx context.Context, w io.Writer, api *identitystoreapi.API, az 
 	allowed := true
 	switch code := warden.ErrorCode(err); {
 	case err == nil:
-		fmt.Fprintf(w, "  ALLOWED: user name %s\n", deref(out.UserName))
+		fmt.Fprintf(w, "  ALLOWED: user name %s\n", aws.ToString(out.UserName))
 	case code == warden.ENoSuchEntity:
 		fmt.Fprintf(w, "  ALLOWED, but the identity store has no such user\n")
 	case code == warden.EAccessDenied:
@@ -248,11 +249,4 @@ func writeStatements(w io.Writer, ex *policy.Explanation) {
 			fmt.Fprintf(w, "    %s %s %s[%d]%s does not apply: %s %s\n", le.Layer, s.Effect, s.Policy, s.Index, sidText(s.Sid), s.Path, s.Detail)
 		}
 	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
